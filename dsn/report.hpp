@@ -1,0 +1,52 @@
+// Public API of the dsn library: raw message bytes in, a bounce report out.
+// No I/O, no global mutable state; safe to call from many threads at once.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace dsn {
+
+// What the message is, decided before any event is extracted. Many DSNs also carry
+// Auto-Submitted, so "is this a failure report" is answered first and only then "is it an auto-reply".
+enum class Kind { none, dsn, arf, autoreply };
+
+enum class BounceType { hard, soft, complaint };
+
+struct Event {
+    std::string recipient;        // lowercased bare addr-spec
+    std::string action;           // RFC 3464 action: "failed" or "delayed" (complaints: "failed")
+    std::string status;           // enhanced status "5.1.1", empty when unknown
+    std::string reply_code;       // SMTP reply code "550", empty when unknown
+    std::string reason;           // Sisimai v5.1 reason vocabulary
+    BounceType type = BounceType::soft;
+    std::string diagnostic;       // remote reply / human-readable explanation, single line
+    std::string remote_mta;       // empty when unknown
+    std::string reporting_mta;    // empty when unknown
+    std::string feedback_type;    // ARF Feedback-Type for complaints
+    std::string subscriber_uuid;  // X-Listmonk-Subscriber of the returned message, when valid
+    std::string campaign_uuid;    // X-Listmonk-Campaign of the returned message, when valid
+    std::string original_message_id;  // Message-ID of the returned original
+    std::string dialect;          // which decoder produced the event (diagnostics, per-family reports)
+};
+
+struct Report {
+    Kind kind = Kind::none;
+    std::vector<Event> events;
+    std::string message_id;       // Message-ID of the report itself
+    std::string error;            // set only when the input could not be read at all
+};
+
+struct Options {
+    // Bytes beyond this are ignored; DSN machine parts sit near the start of a message.
+    std::size_t max_bytes = 16u << 20;
+};
+
+// Never throws, never crashes on malformed input.
+Report parse(std::string_view message, const Options& options = {}) noexcept;
+
+const char* to_string(Kind kind) noexcept;
+const char* to_string(BounceType type) noexcept;
+
+}  // namespace dsn

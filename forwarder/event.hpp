@@ -1,0 +1,25 @@
+// The normalized bounce event that every producer (milter, webhooks, backfill) writes to the outbox
+// and every sink (listmonk, Redis, JSON Lines file) delivers.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+namespace forwarder {
+
+struct Event {
+    // Stable across re-deliveries of the same bounce: the outbox ignores a second event with the same key.
+    std::string idempotency_key;
+    std::string email;            // lowercased bare addr-spec; may be empty when subscriber_uuid is set
+    std::string subscriber_uuid;  // valid UUID or empty
+    std::string campaign_uuid;    // valid UUID or empty
+    std::string type;             // "hard" | "soft" | "complaint"
+    std::string source;           // listmonk "source" (e.g. "bounce-milter", "ses")
+    std::string created_at;       // RFC 3339 UTC
+    nlohmann::json meta = nlohmann::json::object();  // status, reply_code, reason, diagnostic, ...
+};
+
+// The exact JSON object POSTed to listmonk's /webhooks/bounce (and written by the file sink).
+nlohmann::json listmonk_body(const Event& event);
+
+}  // namespace forwarder

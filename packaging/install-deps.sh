@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs every build and test dependency of bounce-milter from Debian 12 packages.
+# Idempotent: packages already present are skipped, so a second run costs one dpkg query.
+set -euo pipefail
+
+BUILD_PKGS=(
+  build-essential cmake pkg-config
+  libgmime-3.0-dev libmilter-dev libhiredis-dev libcurl4-openssl-dev libssl-dev
+  nlohmann-json3-dev libtomlplusplus-dev libsqlite3-dev libcpp-httplib-dev libcli11-dev catch2
+)
+TEST_PKGS=(
+  postfix redis-server swaks miltertest sqlite3 python3 openssl curl procps
+)
+EXTRA_PKGS=()
+for arg in "$@"; do
+  case "$arg" in
+    --bench) EXTRA_PKGS+=(libsisimai-perl hyperfine valgrind) ;;
+    --fuzz) EXTRA_PKGS+=(clang-14 libfuzzer-14-dev libclang-rt-14-dev) ;;
+    --package) EXTRA_PKGS+=(dpkg-dev systemd) ;;
+  esac
+done
+
+want=("${BUILD_PKGS[@]}" "${TEST_PKGS[@]}" "${EXTRA_PKGS[@]}")
+missing=()
+for p in "${want[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+SUDO=""
+[ "$(id -u)" -ne 0 ] && SUDO="sudo"
+# Postfix asks debconf questions on install; "No configuration" leaves /etc/postfix alone,
+# since the tests run a private instance with its own config directory.
+echo "postfix postfix/main_mailer_type select No configuration" | $SUDO debconf-set-selections
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
