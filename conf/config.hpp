@@ -1,0 +1,119 @@
+// Typed, validated configuration shared by every program. Loaded from TOML; every error names its line.
+// A section's presence switches its feature on (e.g. [redis] enables the Redis sink).
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace conf {
+
+enum class OnBounce { discard, accept, tag };
+enum class OnError { tempfail, accept };
+
+struct MilterConfig {
+    std::string socket = "inet:8895@127.0.0.1";  // unix:/path | local:/path | inet:port@host | inet6:port@host
+    std::vector<std::string> bounce_addresses;    // e.g. "bounces@lists.example.com"; +tags also match
+    OnBounce on_bounce = OnBounce::discard;
+    OnError on_error = OnError::tempfail;
+    std::size_t max_message_bytes = 1u << 20;
+    std::string verp;                   // e.g. "bounces+{subscriber_uuid}@lists.example.com"; empty = off
+    bool forward_delayed = false;
+    std::map<std::string, std::string> reason_types;  // reason -> "hard"|"soft"|"complaint" overrides
+    std::string socket_mode = "0660";   // unix socket permissions
+    std::string socket_group;           // unix socket group (e.g. "postfix"); empty = unchanged
+    std::string user;                   // drop privileges to this user after start; empty = stay
+    std::string source = "bounce-milter";
+};
+
+struct OutboxConfig {
+    std::string path = "bounce-outbox.sqlite";
+};
+
+struct ListmonkConfig {
+    std::string url;                 // base URL, e.g. "http://127.0.0.1:9000"
+    std::string username;
+    std::string token;               // or token_file
+    std::string auth = "token";      // "token" (v4+) | "basic" (older listmonk)
+    std::string source;              // overrides the producer's default source
+    std::chrono::milliseconds timeout{10000};
+};
+
+struct RedisConfig {
+    std::string url = "redis://127.0.0.1:6379/0";  // redis://[user:password@]host:port/db
+    std::string stream = "listmonk:bounces";
+    std::size_t maxlen = 1000000;   // approximate MAXLEN on XADD; 0 = unbounded
+};
+
+struct FileConfig {
+    std::string path;  // JSON Lines output
+};
+
+struct DrainConfig {
+    std::string group = "bounce-drain";
+    std::string consumer;            // default: host-pid
+    int claim_idle_seconds = 30;
+    std::string dead_letter_stream;  // default: "<stream>:dead"
+    int dedup_ttl_seconds = 7 * 24 * 3600;
+};
+
+struct MetricsConfig {
+    std::string listen;  // "127.0.0.1:9120"; empty = off
+};
+
+// One provider section of bounce-hooks ([hooks.<name>]). Which keys are allowed depends on the
+// provider; the loader rejects keys that do not belong to it.
+struct ProviderConfig {
+    std::string name;
+    std::string public_key;        // sendgrid (base64 DER)
+    std::string signing_key;       // mailgun
+    int max_age_seconds = 300;     // mailgun, resend, lettermint freshness window
+    std::string username, password;  // postmark, sparkpost, mailjet
+    std::vector<std::string> topic_arns;  // ses
+    std::string cert_cache_dir;    // ses
+    std::string secret;            // resend (whsec_...), azure
+    std::string key;               // forwardemail, lettermint, mandrill
+    std::string url;               // mandrill: webhook URL exactly as configured at Mandrill
+    std::string token;             // brevo bearer token
+    std::string campaign_field = "X-Listmonk-Campaign";  // metadata/custom-arg name carrying the campaign UUID
+};
+
+struct HooksConfig {
+    std::string listen = "127.0.0.1:8025";
+    std::size_t max_body_bytes = 1u << 20;
+    int threads = 8;
+    std::chrono::seconds read_timeout{10};
+    std::map<std::string, ProviderConfig> providers;  // keyed by provider name
+};
+
+struct Config {
+    std::string path;  // file it was loaded from
+    std::optional<MilterConfig> milter;
+    OutboxConfig outbox;
+    std::optional<ListmonkConfig> listmonk;
+    std::optional<RedisConfig> redis;
+    std::optional<FileConfig> file;
+    std::optional<DrainConfig> drain;
+    std::optional<MetricsConfig> metrics;
+    std::optional<HooksConfig> hooks;
+};
+
+struct ConfigError {
+    std::string file;
+    int line = 0;     // 0 when the error is not tied to a line
+    std::string message;
+    std::string to_string() const;  // "file:line: message"
+};
+
+struct LoadResult {
+    std::shared_ptr<const Config> config;  // null when errors is non-empty
+    std::vector<ConfigError> errors;       // every error found, not just the first
+};
+
+LoadResult load_file(const std::string& path);
+LoadResult load_string(const std::string& toml_text, const std::string& name = "<string>");
+
+}  // namespace conf
