@@ -81,6 +81,7 @@ void enrich(std::vector<Finding>& primary, const std::vector<Finding>& extra) {
         for (const auto& e : extra) {
             if (e.recipient != f.recipient && extra.size() != 1) continue;
             if (f.diagnostic.empty()) f.diagnostic = e.diagnostic;
+            if (f.status.empty()) f.status = e.status;
             if (f.reply_code.empty()) f.reply_code = e.reply_code;
             if (f.smtp_command.empty()) f.smtp_command = e.smtp_command;
             if (f.remote_mta.empty()) f.remote_mta = e.remote_mta;
@@ -143,6 +144,8 @@ Report build_report(const Message& message) {
             findings = candidate.decode(message);
             if (!findings.empty()) {
                 kind = Kind::dsn;
+                // RFC 3464 fields sometimes sit in the text itself (no MIME part of their own).
+                enrich(findings, dialects::decode_inline_delivery_status(message.text));
                 break;
             }
         }
@@ -150,6 +153,17 @@ Report build_report(const Message& message) {
     if (findings.empty() && kind != Kind::arf) {
         findings = decode_free_text(message);
         if (!findings.empty()) kind = Kind::dsn;
+    }
+    if (findings.empty() && (kind == Kind::dsn || dialect)) {
+        // A report that names no recipient at all ("Delivery report unavailable") still
+        // returned the original: its single To address is the one that failed.
+        auto to = address::find_all(message.returned_headers.get("To"));
+        if (to.size() == 1) {
+            Finding f;
+            f.recipient = to.front();
+            findings.push_back(std::move(f));
+            kind = Kind::dsn;
+        }
     }
     if (findings.empty() && kind == Kind::none && is_auto_reply(message)) kind = Kind::autoreply;
 
