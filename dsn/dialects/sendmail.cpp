@@ -47,7 +47,11 @@ void read_transcript(std::string_view transcript, Finding& f) {
             local_lines.append(line);
         }
     }
-    if (!saw_reply && f.diagnostic.empty()) f.diagnostic = smtp::clean_diagnostic(local_lines);
+    if (!saw_reply && last_command.empty() && f.diagnostic.empty() && !local_lines.empty()) {
+        // No SMTP dialogue at all: a local delivery agent reported the failure.
+        f.diagnostic = smtp::clean_diagnostic(local_lines);
+        f.diagnostic_type = "local";
+    }
 }
 
 }  // namespace
