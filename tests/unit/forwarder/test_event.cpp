@@ -53,7 +53,7 @@ TEST_CASE("UUID and bare address shapes follow listmonk's checks") {
     CHECK(normalize_email("  <User@Example.COM> ") == "user@example.com");
 }
 
-TEST_CASE("listmonk body: UUID when known, else bare lowercased email; campaign only when valid") {
+TEST_CASE("listmonk body: UUID when known, else bare lowercased email - campaign only when valid") {
     Event e;
     e.email = "User@Example.com";
     e.type = "hard";

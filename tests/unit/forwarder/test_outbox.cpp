@@ -49,7 +49,7 @@ TEST_CASE("outbox: a known key is stored once and counted as duplicate") {
     CHECK(outbox.enqueue({}).inserted == 0);
 }
 
-TEST_CASE("outbox: events survive closing and reopening; delivered ones stay deduplicated") {
+TEST_CASE("outbox: events survive closing and reopening - delivered ones stay deduplicated") {
     TempDir dir;
     const auto path = dir.file("o.sqlite");
     {

@@ -315,7 +315,7 @@ TEST_CASE("redis sink via dispatcher: exactly once, and reconnects after a resta
     CHECK(json_lines(dir.file("out.jsonl")).size() == 40);
 }
 
-TEST_CASE("dispatcher: a restart resumes pending events; stop returns promptly") {
+TEST_CASE("dispatcher: a restart resumes pending events - stop returns promptly") {
     TempDir dir;
     FakeListmonk fake(dir);
     fake.mode(R"({"mode": "down"})");
