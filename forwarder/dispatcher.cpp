@@ -106,10 +106,16 @@ struct Dispatcher::Worker {
             try {
                 maybe_prune();
                 auto batch = outbox.claim_due(sink->name(), options.batch, options.lease);
+                const auto claimed_at = std::chrono::steady_clock::now();
                 bool failed = false;
                 std::chrono::milliseconds pause{0};
                 std::size_t i = 0;
-                for (; i < batch.size() && !should_stop(); ++i) {
+                // Slow but successful deliveries must not outlive the lease, or another process could
+                // claim the rest of the batch meanwhile and deliver it twice: past half the lease the
+                // rest goes back and is claimed afresh.
+                for (; i < batch.size() && !should_stop() &&
+                       std::chrono::steady_clock::now() - claimed_at < options.lease / 2;
+                     ++i) {
                     if (!deliver(batch[i])) {
                         failed = true;
                         ++i;

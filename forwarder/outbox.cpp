@@ -5,6 +5,9 @@
 #include "forwarder/sqlite_db.hpp"
 
 #include <algorithm>
+#include <condition_variable>
+#include <deque>
+#include <exception>
 #include <mutex>
 
 namespace forwarder {
@@ -75,6 +78,18 @@ struct Outbox::Impl {
     std::atomic<std::uint64_t> duplicates{0};
     std::atomic<std::uint64_t> inserted{0};
 
+    struct PendingEnqueue {
+        const std::vector<Event>* events;
+        EnqueueResult result;
+        std::exception_ptr error;
+        bool done;
+    };
+    std::mutex group_mutex;
+    std::condition_variable group_cv;
+    std::deque<PendingEnqueue*> group_queue;
+    bool group_leader_active = false;
+    void commit_group(const std::vector<PendingEnqueue*>& group) noexcept;
+
     Impl(const std::string& p, std::vector<std::string> s)
         : path(p), sinks(std::move(s)), producer(p, kBusyTimeoutMs), worker(p, kBusyTimeoutMs) {}
 
@@ -112,40 +127,36 @@ void Outbox::set_enqueue_listener(std::function<void()> listener) {
     impl_->listener = std::move(listener);
 }
 
+// Group commit: concurrent enqueues (one milter thread per SMTP connection) share one transaction
+// and one fsync. The first caller to find no commit running becomes the leader and commits
+// everything queued so far; the others wait for its result. Each caller still returns only after
+// its own events are durable, and a failed commit fails every caller in the group.
 EnqueueResult Outbox::enqueue(const std::vector<Event>& events) {
-    EnqueueResult result;
-    if (events.empty()) return result;
+    if (events.empty()) return {};
+    Impl::PendingEnqueue mine{&events, {}, nullptr, false};
     {
-        std::lock_guard lock(impl_->producer_mutex);
-        auto& db = impl_->producer;
-        sqlite::Transaction tx(db);
-        sqlite::Statement insert_event(db, "INSERT INTO events (key, body, created) VALUES (?1, ?2, ?3) "
-                                           "ON CONFLICT (key) DO NOTHING");
-        sqlite::Statement insert_delivery(db, "INSERT INTO deliveries (event_id, sink, state, next_attempt_at, updated) "
-                                              "VALUES (?1, ?2, 'pending', ?3, ?3)");
-        const std::int64_t now = now_ms();
-        for (const Event& event : events) {
-            const std::string body = dump_json(to_storage_json(event));
-            // A key is what makes redelivery safe; an event without one is keyed by its content.
-            const std::string key = event.idempotency_key.empty() ? "body:" + sha256_hex(body) : event.idempotency_key;
-            insert_event.bind(1, key).bind(2, body).bind(3, now).run();
-            insert_event.reset();
-            if (db.changes() == 0) {
-                ++result.duplicates;
+        std::unique_lock lock(impl_->group_mutex);
+        impl_->group_queue.push_back(&mine);
+        while (!mine.done) {
+            if (impl_->group_leader_active) {
+                impl_->group_cv.wait(lock);
                 continue;
             }
-            const std::int64_t id = db.last_insert_rowid();
-            for (const std::string& sink : impl_->sinks) {
-                insert_delivery.bind(1, id).bind(2, sink).bind(3, now).run();
-                insert_delivery.reset();
-            }
-            ++result.inserted;
+            impl_->group_leader_active = true;
+            std::vector<Impl::PendingEnqueue*> group(impl_->group_queue.begin(), impl_->group_queue.end());
+            impl_->group_queue.clear();
+            lock.unlock();
+            impl_->commit_group(group);
+            lock.lock();
+            for (auto* p : group) p->done = true;
+            impl_->group_leader_active = false;
+            impl_->group_cv.notify_all();
         }
-        tx.commit();
     }
-    impl_->duplicates += result.duplicates;
-    impl_->inserted += result.inserted;
-    if (result.inserted > 0) {
+    if (mine.error) std::rethrow_exception(mine.error);
+    impl_->duplicates += mine.result.duplicates;
+    impl_->inserted += mine.result.inserted;
+    if (mine.result.inserted > 0) {
         std::function<void()> listener;
         {
             std::lock_guard lock(impl_->listener_mutex);
@@ -153,7 +164,56 @@ EnqueueResult Outbox::enqueue(const std::vector<Event>& events) {
         }
         if (listener) listener();
     }
-    return result;
+    return mine.result;
+}
+
+void Outbox::Impl::commit_group(const std::vector<PendingEnqueue*>& group) noexcept {
+    try {
+        std::lock_guard lock(producer_mutex);
+        auto& db = producer;
+        sqlite::Transaction tx(db);
+        sqlite::Statement insert_event(db, "INSERT INTO events (key, body, created) VALUES (?1, ?2, ?3) "
+                                           "ON CONFLICT (key) DO NOTHING");
+        sqlite::Statement insert_delivery(db, "INSERT INTO deliveries (event_id, sink, state, next_attempt_at, updated) "
+                                              "VALUES (?1, ?2, 'pending', ?3, ?3)");
+        const std::int64_t now = now_ms();
+        for (PendingEnqueue* pending : group) {
+            pending->result = {};
+            for (const Event& event : *pending->events) {
+                const std::string body = dump_json(to_storage_json(event));
+                // A key is what makes redelivery safe; an event without one is keyed by its content.
+                const std::string key =
+                    event.idempotency_key.empty() ? "body:" + sha256_hex(body) : event.idempotency_key;
+                insert_event.bind(1, key).bind(2, body).bind(3, now).run();
+                insert_event.reset();
+                if (db.changes() == 0) {
+                    ++pending->result.duplicates;
+                    continue;
+                }
+                const std::int64_t id = db.last_insert_rowid();
+                for (const std::string& sink : sinks) {
+                    insert_delivery.bind(1, id).bind(2, sink).bind(3, now).run();
+                    insert_delivery.reset();
+                }
+                ++pending->result.inserted;
+            }
+        }
+        tx.commit();
+    } catch (...) {
+        std::exception_ptr error = std::current_exception();
+        try {
+            throw;
+        } catch (const OutboxError&) {
+        } catch (const std::exception& e) {
+            error = std::make_exception_ptr(OutboxError(std::string("outbox: ") + e.what()));
+        } catch (...) {
+            error = std::make_exception_ptr(OutboxError("outbox: unknown failure"));
+        }
+        for (PendingEnqueue* pending : group) {
+            pending->result = {};
+            pending->error = error;
+        }
+    }
 }
 
 #define DELIVERY_COLUMNS                                                                                   \

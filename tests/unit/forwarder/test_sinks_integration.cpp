@@ -2,7 +2,9 @@
 // a JSON Lines file.
 #include "forwarder/dispatcher.hpp"
 #include "forwarder/file_sink.hpp"
+#include "conf/config.hpp"
 #include "forwarder/listmonk_sink.hpp"
+#include "forwarder/pipeline.hpp"
 #include "forwarder/redis_sink.hpp"
 #include "test_support.hpp"
 
@@ -341,4 +343,24 @@ TEST_CASE("dispatcher: a restart resumes pending events - stop returns promptly"
     REQUIRE(wait_until([&] { return count_in(outbox, "listmonk", DeliveryState::delivered) == 10; }, 20s));
     dispatcher.stop();
     CHECK(json_lines(fake.record()).size() == 10);
+}
+
+TEST_CASE("pipeline from a config: listmonk and file sinks both get every event") {
+    TempDir dir;
+    FakeListmonk fake(dir);
+    const std::string toml = "[outbox]\npath = \"" + dir.file("o.sqlite") +
+                             "\"\nretry_initial = 0.05\nretry_max = 0.3\npoll_interval = 0.1\n"
+                             "[listmonk]\nurl = \"" + fake.url() + "\"\nusername = \"bounce-milter\"\ntoken = \"s3cret\"\n"
+                             "source = \"milter:test\"\n"
+                             "[file]\npath = \"" + dir.file("out.jsonl") + "\"\n";
+    auto loaded = conf::load_string(toml);
+    REQUIRE(loaded.config);
+    CHECK(sink_names(*loaded.config) == std::vector<std::string>{"listmonk", "file"});
+    Pipeline pipeline(*loaded.config);
+    pipeline.start();
+    pipeline.outbox().enqueue(numbered_events(0, 5));
+    REQUIRE(wait_until([&] { return json_lines(fake.record()).size() == 5 && json_lines(dir.file("out.jsonl")).size() == 5; }, 20s));
+    pipeline.stop();
+    CHECK(json_lines(fake.record())[0]["source"] == "milter:test");  // [listmonk] source overrides
+    CHECK(json_lines(dir.file("out.jsonl"))[0]["source"] == "bounce-milter");
 }
