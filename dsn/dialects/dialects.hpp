@@ -15,6 +15,12 @@ namespace dsn::dialects {
 BOUNCE_DIALECT(postfix)
 BOUNCE_DIALECT(sendmail)
 
+// --- provider dialects (Google, Yahoo, Amazon, carriers ...) ---
+BOUNCE_DIALECT(google_groups)
+BOUNCE_DIALECT(google_workspace)
+BOUNCE_DIALECT(gmail)
+// --- end of provider dialects ---
+
 #undef BOUNCE_DIALECT
 
 }  // namespace dsn::dialects

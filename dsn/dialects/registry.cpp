@@ -7,6 +7,11 @@ namespace dsn {
 namespace {
 
 constexpr Dialect kDialects[] = {
+    // --- provider dialects: a provider's sender address or wording is narrower than any MTA's ---
+    {"google-groups", dialects::google_groups_matches, dialects::google_groups_decode},
+    {"google-workspace", dialects::google_workspace_matches, dialects::google_workspace_decode},
+    {"gmail", dialects::gmail_matches, dialects::gmail_decode},
+    // --- end of provider dialects ---
     {"postfix", dialects::postfix_matches, dialects::postfix_decode},
     {"sendmail", dialects::sendmail_matches, dialects::sendmail_decode},
 };
