@@ -19,6 +19,9 @@ BOUNCE_DIALECT(sendmail)
 BOUNCE_DIALECT(google_groups)
 BOUNCE_DIALECT(google_workspace)
 BOUNCE_DIALECT(gmail)
+BOUNCE_DIALECT(amazon_ses_notification)
+BOUNCE_DIALECT(amazon_receiving_ses)
+BOUNCE_DIALECT(amazon_ses)
 // --- end of provider dialects ---
 
 #undef BOUNCE_DIALECT

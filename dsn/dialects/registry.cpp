@@ -11,6 +11,9 @@ constexpr Dialect kDialects[] = {
     {"google-groups", dialects::google_groups_matches, dialects::google_groups_decode},
     {"google-workspace", dialects::google_workspace_matches, dialects::google_workspace_decode},
     {"gmail", dialects::gmail_matches, dialects::gmail_decode},
+    {"amazon-ses-notification", dialects::amazon_ses_notification_matches, dialects::amazon_ses_notification_decode},
+    {"amazon-receiving-ses", dialects::amazon_receiving_ses_matches, dialects::amazon_receiving_ses_decode},
+    {"amazon-ses", dialects::amazon_ses_matches, dialects::amazon_ses_decode},
     // --- end of provider dialects ---
     {"postfix", dialects::postfix_matches, dialects::postfix_decode},
     {"sendmail", dialects::sendmail_matches, dialects::sendmail_decode},
