@@ -12,7 +12,7 @@ constexpr std::string_view kDomains[] = {"outlook.com", "hotmail.com", "hotmail.
                                          "hotmail.it", "hotmail.es", "hotmail.co.jp", "live.com", "live.jp",
                                          "live.co.uk", "live.fr", "msn.com", "outlook.jp", "outlook.fr"};
 constexpr std::string_view kMarkers[] = {"protection.outlook.com", "prod.outlook.com", "postmaster.live.com",
-                                         "sender.office.com"};
+                                         "sender.office.com", "resolver.adr.", "resolver.rst."};
 
 constexpr ReplyRule kRules[] = {
     {"5.7.606-649", "", "blocked"},

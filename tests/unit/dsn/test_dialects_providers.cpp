@@ -1,0 +1,108 @@
+// Provider dialects (Google, Amazon, Yahoo as a receiving host) on fixtures written for this
+// project under tests/fixtures/providers/.
+#include "dsn/report.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <fstream>
+#include <sstream>
+#include <string>
+
+namespace {
+
+dsn::Report parse_fixture(const std::string& name) {
+    std::ifstream in(std::string(BOUNCE_FIXTURES_DIR) + "/providers/" + name, std::ios::binary);
+    REQUIRE(in);
+    std::stringstream buffer;
+    buffer << in.rdbuf();
+    return dsn::parse(buffer.str());
+}
+
+const dsn::Event* event_for(const dsn::Report& report, const std::string& recipient) {
+    for (const auto& e : report.events)
+        if (e.recipient == recipient) return &e;
+    return nullptr;
+}
+
+}  // namespace
+
+TEST_CASE("Gmail classic: the listed recipient, the quoted remote reply and its codes", "[providers][gmail]") {
+    auto report = parse_fixture("gmail-classic-state14.eml");
+    REQUIRE(report.events.size() == 1);
+    const auto& e = report.events[0];
+    CHECK(e.recipient == "ana.lost@shop.example.org");
+    CHECK(e.status == "5.1.1");
+    CHECK(e.reply_code == "550");
+    CHECK(e.reason == "userunknown");
+    CHECK(e.type == dsn::BounceType::hard);
+    CHECK(e.diagnostic.find("No such user here") != std::string::npos);
+    // Words in the returned newsletter ("mailbox full") never decide anything.
+    CHECK(e.subscriber_uuid == "0c6f7d3e-3a61-4b0e-9d0e-5f2a8c1b7e44");
+}
+
+TEST_CASE("Gmail classic delay notice: delayed, expired, soft", "[providers][gmail]") {
+    auto report = parse_fixture("gmail-classic-delayed.eml");
+    REQUIRE(report.events.size() == 1);
+    const auto& e = report.events[0];
+    CHECK(e.recipient == "bo@slow.example.net");
+    CHECK(e.action == "delayed");
+    CHECK(e.reason == "expired");
+    CHECK(e.type == dsn::BounceType::soft);
+}
+
+TEST_CASE("Google Workspace: Null MX under a 4.0.0 status is a soft notaccept", "[providers][workspace]") {
+    auto report = parse_fixture("workspace-null-mx.eml");
+    REQUIRE(report.events.size() == 1);
+    const auto& e = report.events[0];
+    CHECK(e.recipient == "cy@parked.example");
+    CHECK(e.status == "4.0.0");
+    CHECK(e.reason == "notaccept");
+    CHECK(e.type == dsn::BounceType::soft);
+}
+
+TEST_CASE("Google Groups: a refused post to a group is a soft rejection of the sender", "[providers][groups]") {
+    auto report = parse_fixture("google-groups.eml");
+    REQUIRE(report.events.size() == 1);
+    CHECK(report.events[0].recipient == "readers-club@googlegroups.com");
+    CHECK(report.events[0].reason == "rejected");
+    CHECK(report.events[0].type == dsn::BounceType::soft);
+}
+
+TEST_CASE("Amazon SES notification by e-mail: a complaint", "[providers][ses]") {
+    auto report = parse_fixture("ses-notification-complaint.eml");
+    REQUIRE(report.events.size() == 1);
+    CHECK(report.events[0].recipient == "dee@mail.example.com");
+    CHECK(report.events[0].type == dsn::BounceType::complaint);
+    CHECK(report.events[0].feedback_type == "abuse");
+}
+
+TEST_CASE("Amazon SES notification by e-mail: every bounced recipient with its own code", "[providers][ses]") {
+    auto report = parse_fixture("ses-notification-bounce.eml");
+    REQUIRE(report.events.size() == 2);
+    const auto* eve = event_for(report, "eve@mail.example.com");
+    const auto* fay = event_for(report, "fay@full.example.com");
+    REQUIRE(eve);
+    REQUIRE(fay);
+    CHECK(eve->status == "5.1.1");
+    CHECK(eve->type == dsn::BounceType::hard);
+    CHECK(fay->status == "5.2.2");
+    CHECK(fay->reason == "mailboxfull");
+    CHECK(fay->type == dsn::BounceType::soft);
+}
+
+TEST_CASE("Amazon SES report: the remote code quoted inside SES's wording wins", "[providers][ses]") {
+    auto report = parse_fixture("ses-report-quoted-reply.eml");
+    REQUIRE(report.events.size() == 1);
+    CHECK(report.events[0].recipient == "gil@full.example.jp");
+    CHECK(report.events[0].status == "5.2.2");
+    CHECK(report.events[0].reason == "mailboxfull");
+    CHECK(report.events[0].type == dsn::BounceType::soft);
+}
+
+TEST_CASE("a Postfix report about a Yahoo refusal takes Yahoo's meaning", "[providers][yahoo]") {
+    auto report = parse_fixture("postfix-to-yahoo.eml");
+    REQUIRE(report.events.size() == 1);
+    CHECK(report.events[0].recipient == "hal@yahoo.com");
+    CHECK(report.events[0].reason == "policyviolation");
+    CHECK(report.events[0].type == dsn::BounceType::soft);
+}
