@@ -22,6 +22,10 @@ BOUNCE_DIALECT(gmail)
 BOUNCE_DIALECT(amazon_ses_notification)
 BOUNCE_DIALECT(amazon_receiving_ses)
 BOUNCE_DIALECT(amazon_ses)
+BOUNCE_DIALECT(yahoo)
+BOUNCE_DIALECT(mailru)
+BOUNCE_DIALECT(united_internet)
+BOUNCE_DIALECT(zoho)
 // --- end of provider dialects ---
 
 #undef BOUNCE_DIALECT

@@ -34,4 +34,10 @@ std::string_view provider_reason(std::span<const ProviderPhrase> table, std::ini
 // One finding per address with the same diagnostic, completed from it (codes, command, host).
 std::vector<Finding> findings_for(const std::vector<std::string>& recipients, const std::string& diagnostic);
 
+// Reads the Exim-style list that Mail.ru, GMX, 1&1 and Zoho reuse: an address on a line of its
+// own (bare, quoted, or followed by ':'), then the lines about it up to the next address: an
+// "SMTP error from remote server after RCPT ..." stage line, "host[:] name [ip]: reply" and the
+// reply itself. Reading starts after the line containing `lower_start` (whole text when empty).
+std::vector<Finding> decode_address_blocks(std::string_view text, std::string_view lower_start);
+
 }  // namespace dsn::dialects

@@ -14,6 +14,10 @@ constexpr Dialect kDialects[] = {
     {"amazon-ses-notification", dialects::amazon_ses_notification_matches, dialects::amazon_ses_notification_decode},
     {"amazon-receiving-ses", dialects::amazon_receiving_ses_matches, dialects::amazon_receiving_ses_decode},
     {"amazon-ses", dialects::amazon_ses_matches, dialects::amazon_ses_decode},
+    {"yahoo", dialects::yahoo_matches, dialects::yahoo_decode},
+    {"mailru", dialects::mailru_matches, dialects::mailru_decode},
+    {"united-internet", dialects::united_internet_matches, dialects::united_internet_decode},
+    {"zoho", dialects::zoho_matches, dialects::zoho_decode},
     // --- end of provider dialects ---
     {"postfix", dialects::postfix_matches, dialects::postfix_decode},
     {"sendmail", dialects::sendmail_matches, dialects::sendmail_decode},
