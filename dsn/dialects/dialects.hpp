@@ -26,6 +26,9 @@ BOUNCE_DIALECT(yahoo)
 BOUNCE_DIALECT(mailru)
 BOUNCE_DIALECT(united_internet)
 BOUNCE_DIALECT(zoho)
+BOUNCE_DIALECT(ezweb)
+BOUNCE_DIALECT(au_kddi)
+BOUNCE_DIALECT(verizon)
 // --- end of provider dialects ---
 
 #undef BOUNCE_DIALECT

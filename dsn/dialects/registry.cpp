@@ -18,6 +18,9 @@ constexpr Dialect kDialects[] = {
     {"mailru", dialects::mailru_matches, dialects::mailru_decode},
     {"united-internet", dialects::united_internet_matches, dialects::united_internet_decode},
     {"zoho", dialects::zoho_matches, dialects::zoho_decode},
+    {"ezweb", dialects::ezweb_matches, dialects::ezweb_decode},
+    {"au-kddi", dialects::au_kddi_matches, dialects::au_kddi_decode},
+    {"verizon", dialects::verizon_matches, dialects::verizon_decode},
     // --- end of provider dialects ---
     {"postfix", dialects::postfix_matches, dialects::postfix_decode},
     {"sendmail", dialects::sendmail_matches, dialects::sendmail_decode},
