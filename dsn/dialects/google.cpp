@@ -130,6 +130,11 @@ std::vector<Finding> google_workspace_decode(const Message& message) {
             complete_from_diagnostic(f);
         }
         f.reason = std::string(provider_reason(kGooglePhrases, {f.diagnostic, explanation}));
+        // Google retries an NXDOMAIN answer (4.0.0: a network problem); reported as permanent,
+        // the domain does not exist.
+        if (f.reason == "networkerror" && !f.status.empty() && f.status[0] == '5' &&
+            text::icontains(f.diagnostic, "nxdomain"))
+            f.reason = "hostunknown";
     }
     return findings;
 }

@@ -49,6 +49,8 @@ constexpr ReplyRule kRules[] = {
     {"5.1.8", "bad outbound sender", "rejected"},
     {"5.7.57", "", "securityerror"},
     {"5.7.64", "", "norelaying"},
+    {"", "requested action not taken: mailbox unavailable", "userunknown"},
+    {"", "part of their network is on our block list", "blocked"},
     {"5.7.1", "unable to relay", "norelaying"},
     {"5.7.1", "client was not authenticated", "securityerror"},
     {"5.7.1", "delivery not authorized", "rejected"},
