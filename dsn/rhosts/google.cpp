@@ -37,6 +37,12 @@ constexpr ReplyRule kRules[] = {
     {"", "likely unsolicited mail", "spamdetected"},
     {"", "virus", "virusdetected"},
     {"", "ip not in whitelist", "blocked"},
+    {"", "not authorized to send email directly to our servers", "blocked"},
+    {"", "has a policy that prohibited the mail", "policyviolation"},
+    {"", "temporary system problem", "systemerror"},
+    {"", "mail server temporarily rejected message", "systemerror"},
+    {"", "relay limit exceeded", "speeding"},
+    {"", "sending quota exceeded", "speeding"},
     {"", "domain of sender address", "rejected"},
 };
 

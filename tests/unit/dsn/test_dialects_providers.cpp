@@ -106,3 +106,41 @@ TEST_CASE("a Postfix report about a Yahoo refusal takes Yahoo's meaning", "[prov
     CHECK(report.events[0].reason == "policyviolation");
     CHECK(report.events[0].type == dsn::BounceType::soft);
 }
+
+TEST_CASE("Yahoo classic notice: the stage tag makes '5.2.1 User Unknown' a dead address", "[providers][yahoo]") {
+    auto report = parse_fixture("yahoo-classic.eml");
+    REQUIRE(report.events.size() == 1);
+    CHECK(report.events[0].recipient == "ivy@corp.example.net");
+    CHECK(report.events[0].status == "5.2.1");
+    CHECK(report.events[0].reason == "userunknown");
+    CHECK(report.events[0].type == dsn::BounceType::hard);
+}
+
+TEST_CASE("Zoho: one line per recipient with labelled codes", "[providers][zoho]") {
+    auto report = parse_fixture("zoho-two-recipients.eml");
+    REQUIRE(report.events.size() == 2);
+    const auto* jo = event_for(report, "jo@corp.example.net");
+    const auto* kim = event_for(report, "kim@corp.example.net");
+    REQUIRE(jo);
+    REQUIRE(kim);
+    CHECK(jo->status == "5.1.1");
+    CHECK(jo->type == dsn::BounceType::hard);
+    CHECK(kim->status == "5.2.2");
+    CHECK(kim->reason == "mailboxfull");
+}
+
+TEST_CASE("Mail.ru: the list written twice yields one event, with the RCPT stage", "[providers][mailru]") {
+    auto report = parse_fixture("mailru-two-languages.eml");
+    REQUIRE(report.events.size() == 1);
+    CHECK(report.events[0].recipient == "lea@corp.example.net");
+    CHECK(report.events[0].remote_mta == "mx.corp.example.net");
+    CHECK(report.events[0].reason == "userunknown");
+}
+
+TEST_CASE("EZweb: the cause sentence outranks the quoted reply", "[providers][ezweb]") {
+    auto report = parse_fixture("ezweb-disabled.eml");
+    REQUIRE(report.events.size() == 1);
+    CHECK(report.events[0].recipient == "mio@ezweb.ne.jp");
+    CHECK(report.events[0].reason == "suspend");
+    CHECK(report.events[0].type == dsn::BounceType::soft);
+}
