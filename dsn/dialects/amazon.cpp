@@ -198,7 +198,8 @@ std::vector<Finding> amazon_ses_notification_decode(const Message& message) {
 }
 
 bool amazon_ses_matches(const Message& message) {
-    return from_ses(message) || text::icontains(message.header("X-Mailer"), "amazon workmail");
+    return (from_ses(message) || text::icontains(message.header("X-Mailer"), "amazon workmail")) &&
+           from_system_account(message);
 }
 
 std::vector<Finding> amazon_ses_decode(const Message& message) {

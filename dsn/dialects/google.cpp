@@ -21,7 +21,8 @@ namespace dsn::dialects {
 namespace {
 
 bool from_google(const Message& message) {
-    return from_domain(message, "googlemail.com") || from_domain(message, "google.com");
+    return (from_domain(message, "googlemail.com") || from_domain(message, "google.com")) &&
+           from_system_account(message);
 }
 
 // Google's own sentences (not the remote reply) and the reason Sisimai v5.1 gives them.

@@ -30,7 +30,7 @@ constexpr ProviderPhrase kEzwebSentences[] = {
 }  // namespace
 
 bool ezweb_matches(const Message& message) {
-    return from_domain(message, "ezweb.ne.jp") ||
+    return (from_domain(message, "ezweb.ne.jp") && from_system_account(message)) ||
            text::iequals(text::trim(message.subject), "mail system error - returned mail");
 }
 
@@ -76,7 +76,7 @@ std::vector<Finding> ezweb_decode(const Message& message) {
 bool au_kddi_matches(const Message& message) {
     bool from_au = from_domain(message, "dion.ne.jp") || from_domain(message, "auone-net.jp") ||
                    from_domain(message, "au.com");
-    return from_au && text::icontains(text_head(message, 1024), "could not be delivered to:");
+    return from_au && from_system_account(message, {"no-reply", "noreply"}) && text::icontains(text_head(message, 1024), "could not be delivered to:");
 }
 
 std::vector<Finding> au_kddi_decode(const Message& message) {

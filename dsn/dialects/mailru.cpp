@@ -18,7 +18,7 @@ constexpr ProviderPhrase kEximPhrases[] = {
 }  // namespace
 
 bool mailru_matches(const Message& message) {
-    if (from_domain(message, "mail.ru")) return true;
+    if (from_domain(message, "mail.ru") && from_system_account(message)) return true;
     return message.headers.has("X-Failed-Recipients") && text::icontains(text_head(message, 512), "mail.ru");
 }
 

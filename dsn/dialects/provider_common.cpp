@@ -17,6 +17,16 @@ std::vector<std::string> failed_recipients_header(const Message& message) {
     return out;
 }
 
+bool from_system_account(const Message& message, std::initializer_list<std::string_view> local_parts) {
+    std::string addr = address::normalize(message.from);
+    if (addr.empty()) return false;
+    if (address::is_mailer_daemon(addr)) return true;
+    std::string_view local = std::string_view(addr).substr(0, addr.find('@'));
+    for (auto name : local_parts)
+        if (text::iequals(local, name)) return true;
+    return false;
+}
+
 bool from_domain(const Message& message, std::string_view domain) {
     std::string addr = address::normalize(message.from);
     std::size_t at = addr.rfind('@');

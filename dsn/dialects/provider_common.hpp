@@ -15,6 +15,11 @@ namespace dsn::dialects {
 // The addresses of the X-Failed-Recipients header(s), normalized, without duplicates.
 std::vector<std::string> failed_recipients_header(const Message& message);
 
+// True when the From address is a mail system's (MAILER-DAEMON, postmaster, ...) or has one of
+// `local_parts` as its local part: provider dialects must never read a person's mail, and people
+// write from the same domains as the providers' bounce senders.
+bool from_system_account(const Message& message, std::initializer_list<std::string_view> local_parts = {});
+
 // True when the From address's domain is `domain` or one of its subdomains.
 bool from_domain(const Message& message, std::string_view domain);
 

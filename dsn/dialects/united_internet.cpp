@@ -11,6 +11,7 @@
 namespace dsn::dialects {
 
 bool united_internet_matches(const Message& message) {
+    if (!from_system_account(message)) return false;
     std::string_view head = text_head(message, 2048);
     // Only these two providers announce "the header of the original message" in Exim's wording.
     if (text::icontains(head, "the header of the original message is following") &&

@@ -31,7 +31,9 @@ std::string_view field_line(std::string_view t, std::string_view lower_name_colo
 }  // namespace
 
 bool verizon_matches(const Message& message) {
-    return from_domain(message, "vzwpix.com") || from_domain(message, "vtext.com");
+    // Subscribers' own SMS/MMS replies come from the same domains, from their phone numbers.
+    return (from_domain(message, "vzwpix.com") || from_domain(message, "vtext.com")) &&
+           from_system_account(message, {"sysadmin", "post_master"});
 }
 
 std::vector<Finding> verizon_decode(const Message& message) {

@@ -27,7 +27,8 @@ std::string stage_tag(std::string_view line) {
 }  // namespace
 
 bool yahoo_matches(const Message& message) {
-    bool from_yahoo = from_domain(message, "yahoo.com") || message.headers.has("X-YMailISG");
+    bool from_yahoo = (from_domain(message, "yahoo.com") || message.headers.has("X-YMailISG")) &&
+                      from_system_account(message);
     return from_yahoo && text::icontains(text_head(message, 512), "unable to deliver your message");
 }
 

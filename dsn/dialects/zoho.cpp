@@ -32,8 +32,9 @@ std::string without_error_code_labels(std::string_view line) {
 }  // namespace
 
 bool zoho_matches(const Message& message) {
-    return from_domain(message, "zoho.com") || from_domain(message, "zohomail.com") ||
-           message.headers.has("X-ZohoMail") || text::icontains(message.header("X-Mailer"), "zoho mail");
+    bool zoho = from_domain(message, "zoho.com") || from_domain(message, "zohomail.com") ||
+                message.headers.has("X-ZohoMail") || text::icontains(message.header("X-Mailer"), "zoho mail");
+    return zoho && from_system_account(message);
 }
 
 std::vector<Finding> zoho_decode(const Message& message) {

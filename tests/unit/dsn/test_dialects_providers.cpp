@@ -144,3 +144,8 @@ TEST_CASE("EZweb: the cause sentence outranks the quoted reply", "[providers][ez
     CHECK(report.events[0].reason == "suspend");
     CHECK(report.events[0].type == dsn::BounceType::soft);
 }
+
+TEST_CASE("a person writing from a provider's domain is never read as that provider's bounce", "[providers][negative]") {
+    CHECK(parse_fixture("person-at-mailru.eml").events.empty());
+    CHECK(parse_fixture("person-at-ezweb.eml").events.empty());
+}
