@@ -12,7 +12,7 @@ namespace {
 
 constexpr const Provider* kProviders[] = {
     &google, &microsoft, &yahoo, &apple, &cox, &spectrum, &godaddy,
-    &franceptt, &tencent, &kddi, &nttdocomo, &iua, &mimecast,
+    &franceptt, &tencent, &kddi, &nttdocomo, &iua, &mimecast, &zoho, &messagelabs,
 };
 
 std::string_view domain_of(std::string_view recipient) {

@@ -9,14 +9,23 @@ constexpr std::string_view kDomains[] = {"icloud.com", "me.com", "mac.com"};
 constexpr std::string_view kMarkers[] = {"support.apple.com/en-us/ht204137"};
 
 constexpr ReplyRule kRules[] = {
-    {"", "dmarc", "authfailure"},
-    {"", "spf", "authfailure"},
-    {"", "over quota", "mailboxfull"},
+    {"", "'s dmarc policy", "authfailure"},
+    {"", "failing both spf and dkim", "authfailure"},
+    {"", "recipient no longer on server", "hasmoved"},
+    {"", "user is over quota", "mailboxfull"},
     {"", "mailbox is full", "mailboxfull"},
+    {"", "relay access denied", "norelaying"},
+    {"", "host/domain does not accept mail", "notaccept"},
+    {"", "due to local policy", "policyviolation"},
+    {"", "sender address rejected", "rejected"},
+    {"", "due to excessive volume", "speeding"},
+    {"", "inactive email address", "userunknown"},
     {"", "user does not exist", "userunknown"},
+    {"", "unknown or illegal alias", "userunknown"},
     {"", "no such user", "userunknown"},
-    {"", "mailbox is disabled", "suspend"},
-    {"", "local policy", "policyviolation"},
+    {"", "spamhaus", "blocked"},
+    {"", "dnsbl-lookup", "blocked"},
+    {"", "not accepting connections", "blocked"},
     {"", "blocked", "blocked"},
 };
 

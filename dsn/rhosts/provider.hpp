@@ -61,5 +61,7 @@ extern const Provider kddi;
 extern const Provider nttdocomo;
 extern const Provider iua;
 extern const Provider mimecast;
+extern const Provider zoho;
+extern const Provider messagelabs;
 
 }  // namespace dsn::rhost
