@@ -48,7 +48,7 @@ struct StateReason {
 };
 constexpr StateReason kStates[] = {
     {6, "systemerror", true},  {8, "systemerror", true}, {9, "systemerror", true}, {12, "norelaying", false},
-    {13, "blocked", false},    {14, "userunknown", true}, {15, "filtered", false}, {18, "filtered", false},
+    {13, "blocked", true},    {14, "userunknown", true}, {15, "filtered", false}, {18, "filtered", false},
 };
 
 int gmail_state(std::string_view diagnostic) {

@@ -12,7 +12,8 @@ constexpr std::string_view kDomains[] = {"outlook.com", "hotmail.com", "hotmail.
                                          "hotmail.it", "hotmail.es", "hotmail.co.jp", "live.com", "live.jp",
                                          "live.co.uk", "live.fr", "msn.com", "outlook.jp", "outlook.fr"};
 constexpr std::string_view kMarkers[] = {"protection.outlook.com", "prod.outlook.com", "postmaster.live.com",
-                                         "sender.office.com", "resolver.adr.", "resolver.rst."};
+                                         "sender.office.com", "resolver.adr.", "resolver.rst.",
+                                         "mail.live.com/mail/troubleshooting"};
 
 constexpr ReplyRule kRules[] = {
     {"5.7.606-649", "", "blocked"},
@@ -51,6 +52,17 @@ constexpr ReplyRule kRules[] = {
     {"5.7.64", "", "norelaying"},
     {"", "requested action not taken: mailbox unavailable", "userunknown"},
     {"", "part of their network is on our block list", "blocked"},
+    // Outlook.com's older refusals of the sending IP: "550 SC-001 ... Unfortunately, messages from
+    // [ip] weren't sent", DY-xxx for dynamic address space, OU-xxx for reputation.
+    {"", "unfortunately, messages from", "blocked"},
+    {"", "sc-001", "blocked"},
+    {"", "sc-002", "blocked"},
+    {"", "sc-003", "blocked"},
+    {"", "sc-004", "blocked"},
+    {"", "dy-001", "blocked"},
+    {"", "dy-002", "blocked"},
+    {"", "ou-001", "blocked"},
+    {"", "ou-002", "blocked"},
     {"5.7.1", "unable to relay", "norelaying"},
     {"5.7.1", "client was not authenticated", "securityerror"},
     {"5.7.1", "delivery not authorized", "rejected"},
