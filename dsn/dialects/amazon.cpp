@@ -116,7 +116,8 @@ std::vector<Finding> notification_findings(std::string_view json) {
             f.status = smtp::leading_status(json_string(json, "status", at, record_end));
             f.diagnostic = smtp::clean_diagnostic(json_string(json, "diagnosticCode", at, record_end));
             f.reply_code = smtp::find_reply_code(f.diagnostic);
-            if (bounce_type == "transient" && f.status.empty()) f.status = "4.0.0";
+            if (f.status.empty() && bounce_type == "transient") f.status = "4.0.0";
+            if (f.status.empty() && bounce_type == "permanent") f.status = "5.0.0";
             for (const auto& s : kBounceSubTypes)
                 if (sub_type == s.phrase && s.reason != "suppressed") f.reason = std::string(s.reason);
             if (!f.recipient.empty()) out.push_back(std::move(f));
