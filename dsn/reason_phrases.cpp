@@ -107,9 +107,6 @@ constexpr ReasonPhrase kPhrases[] = {
     {"requireptr", "reverse hostname"},
     {"requireptr", "hostname does not"},
 
-    // --- refusals of the sender worded like a recipient failure ("address rejected") ---
-    {"rejected", "sender address rejected"},
-
     // --- the recipient does not exist ---
     {"userunknown", "user unknown"},
     {"userunknown", "unknown user"},
