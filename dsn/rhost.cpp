@@ -41,6 +41,14 @@ const Provider* by_marker(std::string_view diagnostic) {
     return nullptr;
 }
 
+// RFC 3463 details have one or two digits; three-digit details (5.4.312, 5.7.606, 5.1.351) are
+// Exchange's own extensions, so such a status names Microsoft even without a host name.
+bool is_exchange_status(std::string_view status) {
+    std::size_t last_dot = status.rfind('.');
+    return last_dot != std::string_view::npos && status.size() - last_dot - 1 == 3 &&
+           text::is_digit(status[last_dot + 1]) && status[last_dot + 1] != '0';
+}
+
 }  // namespace
 
 std::string_view reason_for(const classify::Evidence& evidence) {
@@ -48,6 +56,7 @@ std::string_view reason_for(const classify::Evidence& evidence) {
     const Provider* provider = nullptr;
     if (!evidence.remote_mta.empty()) provider = by_host(evidence.remote_mta);
     if (!provider) provider = by_marker(evidence.diagnostic);
+    if (!provider && is_exchange_status(evidence.status)) provider = &microsoft;
     // An address literal names no provider; the recipient's domain still does.
     bool host_unnamed = evidence.remote_mta.empty() || evidence.remote_mta.front() == '[' ||
                         text::is_digit(evidence.remote_mta.front());

@@ -41,6 +41,7 @@ constexpr ReplyRule kRules[] = {
     {"5.4.1", "relay access denied", "norelaying"},
     {"5.4.1", "recipient address rejected", "userunknown"},
     {"5.1.10", "", "userunknown"},
+    {"5.1.351", "", "userunknown"},
     {"", "recipientnotfound", "userunknown"},
     {"", "recipnotfound", "userunknown"},
     {"5.7.505", "", "suspend"},

@@ -86,3 +86,10 @@ TEST_CASE("a host that is no known provider leaves the decision to the generic t
                  "z@icloud.com")
               .empty());
 }
+
+TEST_CASE("a three-digit status detail is Exchange's own code, whoever relayed the report", "[rhost][microsoft]") {
+    CHECK(reason("550 5.4.312 Message expired, DNS query failed", "5.4.312", "") == "networkerror");
+    CHECK(reason("550 5.4.316 Message expired, connection refused", "5.4.316", "") == "expired");
+    CHECK(reason("550 5.1.351 Remote server returned unknown recipient or mailbox unavailable", "5.1.351", "") ==
+          "userunknown");
+}
