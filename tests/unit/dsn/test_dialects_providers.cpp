@@ -149,3 +149,19 @@ TEST_CASE("a person writing from a provider's domain is never read as that provi
     CHECK(parse_fixture("person-at-mailru.eml").events.empty());
     CHECK(parse_fixture("person-at-ezweb.eml").events.empty());
 }
+
+TEST_CASE("au one net: the address and the cause on the following line", "[providers][kddi]") {
+    auto report = parse_fixture("au-mailbox-full.eml");
+    REQUIRE(report.events.size() == 1);
+    CHECK(report.events[0].recipient == "nao@mail.dion.ne.jp");
+    CHECK(report.events[0].reason == "mailboxfull");
+    CHECK(report.events[0].type == dsn::BounceType::soft);
+}
+
+TEST_CASE("Verizon SMS gateway: the envelope recipient of an invalid user address", "[providers][verizon]") {
+    auto report = parse_fixture("verizon-sms.eml");
+    REQUIRE(report.events.size() == 1);
+    CHECK(report.events[0].recipient == "5550100@vtext.com");
+    CHECK(report.events[0].reason == "userunknown");
+    CHECK(report.events[0].type == dsn::BounceType::hard);
+}
