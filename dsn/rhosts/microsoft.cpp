@@ -52,6 +52,7 @@ constexpr ReplyRule kRules[] = {
     {"5.7.57", "", "securityerror"},
     {"5.7.64", "", "norelaying"},
     {"", "requested action not taken: mailbox unavailable", "userunknown"},
+    {"", "because the domain is not reachable", "hostunknown"},
     {"", "part of their network is on our block list", "blocked"},
     // Outlook.com's older refusals of the sending IP: "550 SC-001 ... Unfortunately, messages from
     // [ip] weren't sent", DY-xxx for dynamic address space, OU-xxx for reputation.
