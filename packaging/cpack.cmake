@@ -9,7 +9,8 @@ file(MAKE_DIRECTORY ${BOUNCE_PKG_BUILD}/man)
 # --- files --------------------------------------------------------------------------------------
 # Example configurations: installed as conffiles (dpkg keeps an administrator's edits on upgrade).
 file(GLOB BOUNCE_EXAMPLE_CONFIGS CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/conf/examples/*.toml)
-install(FILES ${BOUNCE_EXAMPLE_CONFIGS} DESTINATION /etc/bounce-milter PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ)
+# 0644 inside a root:bouncemilter 0750 directory (postinst): readable by the daemons, by no one else.
+install(FILES ${BOUNCE_EXAMPLE_CONFIGS} DESTINATION /etc/bounce-milter)
 set(BOUNCE_CONFFILES "")
 foreach(example ${BOUNCE_EXAMPLE_CONFIGS})
   get_filename_component(name ${example} NAME)
