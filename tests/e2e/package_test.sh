@@ -130,7 +130,9 @@ note "daemons start from the installed configuration (as bouncemilter, in the un
 install -d -o bouncemilter -g bouncemilter -m 0750 /var/lib/bouncemilter
 start_daemon() {  # name args...
   local name=$1; shift
-  (cd /var/lib/bouncemilter && exec runuser -u bouncemilter -- "$@") >"$TMP/$name.log" 2>&1 &
+  # setpriv execs the daemon itself (runuser would stay in between and answer SIGTERM with 143).
+  (cd /var/lib/bouncemilter && exec setpriv --reuid bouncemilter --regid bouncemilter --init-groups -- "$@") \
+    >"$TMP/$name.log" 2>&1 &
   PIDS+=("$!")
   sleep 1.5
   kill -0 "$!" 2>/dev/null || { cat "$TMP/$name.log"; fail "$name exited at start"; }
