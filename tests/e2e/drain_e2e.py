@@ -3,7 +3,8 @@
 drains against one real redis-server and the fake listmonk.
 
 Checks (issue 6): every event arrives at listmonk exactly once; SIGKILL of a drain mid-run loses
-nothing and doubles at most the one event it had in flight; events listmonk refuses (400) land in the
+nothing and doubles at most the one event it had in flight; a listmonk outage (500, then 503) right
+after loses nothing; events listmonk refuses (400) land in the
 dead-letter stream; backfilling the same corpus again forwards nothing (outbox dedup), and even a
 backfill through a fresh outbox, which puts every event on the stream a second time, posts nothing
 (the drains' idempotency markers).
@@ -90,6 +91,7 @@ def main():
             f.write('[redis]\nurl = "%s"\nstream = "%s"\n\n[drain]\ngroup = "%s"\nclaim_idle_seconds = 2\n'
                     'dedup_ttl_seconds = 3600\n\n[listmonk]\nurl = "http://127.0.0.1:%d"\nusername = "bounce-milter"\n'
                     'token = "secret-token"\ntimeout = 5\n\n[outbox]\nretry_initial = 0.2\nretry_max = 2\n'
+                    'config_retry_initial = 1\n'
                     % (redis_url, STREAM, GROUP, lm_port))
 
         def producer_conf(name):
@@ -128,6 +130,14 @@ def main():
         killed_at = len(accepted(record))
         drains.append(start_drain(3))
         print("SIGKILLed drain-1 with %d events at listmonk" % killed_at)
+
+        # listmonk fails for a while (500s, then 503 "bounce processing disabled"): nothing may be lost.
+        listmonk_admin(lm_port, "/__admin", {"mode": "error500"})
+        time.sleep(1.5)
+        listmonk_admin(lm_port, "/__admin", {"mode": "down"})
+        time.sleep(1.5)
+        listmonk_admin(lm_port, "/__admin", {"mode": "reject400", "pattern": "refuse-"})
+        print("listmonk answered 500 then 503 for 3 s")
 
         for p in producers:
             rc = p.wait(timeout=200)
