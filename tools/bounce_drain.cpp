@@ -72,6 +72,8 @@ tools::DrainOptions drain_options(const conf::Config& config, const std::string&
     // trips around it, or a slow but live drain could lose its lease and see the event posted twice.
     o.lease = std::chrono::duration_cast<std::chrono::seconds>(config.listmonk->timeout) + std::chrono::seconds(6);
     o.done_ttl = std::chrono::seconds(drain.dedup_ttl_seconds);
+    // Only consumers that cannot be alive: a live drain reads at least every second.
+    o.forget_consumers_idle = std::max<std::chrono::milliseconds>(std::chrono::hours(1), o.claim_idle * 10);
     o.block = std::min(std::chrono::milliseconds(1000), config.redis->timeout / 2);
     o.retry = forwarder::dispatcher_options(config).retry;
     return o;

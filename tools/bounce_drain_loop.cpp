@@ -29,6 +29,7 @@ DrainLoop::DrainLoop(DrainStore& store, forwarder::Sink& sink, DrainOptions opti
     // finds what it had read but not acknowledged.
     pending_due_ = TimePoint::min();
     claim_due_ = TimePoint::min();
+    forget_due_ = TimePoint::min();
 }
 
 Outcome DrainLoop::process(const StreamEntry& entry) {
@@ -196,6 +197,12 @@ void DrainLoop::step(const std::atomic<bool>& stop) {
         }
         if (pending_due_ <= now && !pending_pass(stop)) return;
         if (claim_due_ <= clock_() && !claim_pass(stop)) return;
+        if (forget_due_ <= clock_()) {
+            forget_due_ = clock_() + options_.forget_consumers_interval;
+            const std::size_t n = store_.forget_idle_consumers(options_.forget_consumers_idle);
+            counters_.consumers_forgotten += n;
+            if (n > 0) forwarder::log::info("removed " + std::to_string(n) + " stopped consumers from the group");
+        }
         if (stop.load()) return;
         // Do not block past the next scheduled look at pending or claimable entries.
         auto block = options_.block;

@@ -37,6 +37,8 @@ struct DrainOptions {
     std::chrono::seconds lease{15};                 // > the longest POST, so a live poster never loses it
     std::chrono::seconds done_ttl{7 * 24 * 3600};   // how long a posted event is remembered
     std::chrono::milliseconds busy_recheck{1000};   // look again at events another drain holds
+    std::chrono::milliseconds forget_consumers_idle{3600000};   // stopped drains leave the group after this
+    std::chrono::milliseconds forget_consumers_interval{600000};
     forwarder::RetryPolicy retry;                   // listmonk backoff (config problems start slower)
 };
 
@@ -50,6 +52,7 @@ struct DrainCounters {
     std::uint64_t claimed = 0;    // taken over from other consumers
     std::uint64_t sink_failures = 0;
     std::uint64_t redis_failures = 0;
+    std::uint64_t consumers_forgotten = 0;
 };
 
 class DrainLoop {
@@ -92,6 +95,7 @@ private:
     std::chrono::steady_clock::time_point pause_until_{};
     std::chrono::steady_clock::time_point pending_due_{};  // own unacknowledged entries to look at again
     std::chrono::steady_clock::time_point claim_due_{};
+    std::chrono::steady_clock::time_point forget_due_{};
     int sink_failures_in_row_ = 0;
     int redis_failures_in_row_ = 0;
     forwarder::DeliveryResult last_failure_;

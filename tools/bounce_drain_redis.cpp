@@ -23,6 +23,21 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) 
 return 0
 )lua";
 
+// Deletes, in one atomic step, the consumers with no pending entries that have been idle for longer
+// than ARGV[2] ms (so none can read an entry between the check and the delete), except ARGV[3].
+constexpr const char* kForgetScript = R"lua(
+local removed = 0
+for _, c in ipairs(redis.call('XINFO', 'CONSUMERS', KEYS[1], ARGV[1])) do
+  local info = {}
+  for i = 1, #c, 2 do info[c[i]] = c[i + 1] end
+  if info['name'] ~= ARGV[3] and info['pending'] == 0 and info['idle'] > tonumber(ARGV[2]) then
+    redis.call('XGROUP', 'DELCONSUMER', KEYS[1], ARGV[1], info['name'])
+    removed = removed + 1
+  end
+end
+return removed
+)lua";
+
 std::string as_string(const redisReply* r) {
     if (r && (r->type == REDIS_REPLY_STRING || r->type == REDIS_REPLY_STATUS)) return std::string(r->str, r->len);
     return {};
@@ -126,6 +141,12 @@ void RedisDrainStore::dead_letter(const StreamEntry& entry, const std::string& r
     args.insert(args.end(), {"dead_reason", reason, "dead_at", forwarder::rfc3339(std::chrono::system_clock::now()),
                              "source_stream", options_.stream, "source_id", entry.id, "consumer", options_.consumer});
     redis_.command(args);
+}
+
+std::size_t RedisDrainStore::forget_idle_consumers(std::chrono::milliseconds min_idle) {
+    auto r = redis_.command({"EVAL", kForgetScript, "1", options_.stream, options_.group,
+                             std::to_string(min_idle.count()), options_.consumer});
+    return r && r->type == REDIS_REPLY_INTEGER ? static_cast<std::size_t>(r->integer) : 0;
 }
 
 BeginResult RedisDrainStore::begin(const std::string& key, std::chrono::seconds lease) {

@@ -30,6 +30,7 @@ public:
     ClaimPage autoclaim(std::chrono::milliseconds min_idle, const std::string& cursor, std::size_t count) override;
     void ack(const std::string& id) override;
     void dead_letter(const StreamEntry& entry, const std::string& reason) override;
+    std::size_t forget_idle_consumers(std::chrono::milliseconds min_idle) override;
     BeginResult begin(const std::string& key, std::chrono::seconds lease) override;
     void finish(const std::string& key, std::chrono::seconds ttl) override;
     void abandon(const std::string& key) override;

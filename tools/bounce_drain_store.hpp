@@ -46,6 +46,10 @@ public:
     // Appends the entry with `reason` to the dead-letter stream.
     virtual void dead_letter(const StreamEntry& entry, const std::string& reason) = 0;
 
+    // Removes consumers of the group that have nothing pending and have not read for `min_idle`
+    // (drains that stopped; every restart under the default host-pid name adds one). Never `self`.
+    virtual std::size_t forget_idle_consumers(std::chrono::milliseconds min_idle) = 0;
+
     virtual BeginResult begin(const std::string& key, std::chrono::seconds lease) = 0;
     virtual void finish(const std::string& key, std::chrono::seconds ttl) = 0;  // mark posted
     virtual void abandon(const std::string& key) = 0;  // drop our lease without marking posted

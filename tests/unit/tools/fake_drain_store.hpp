@@ -26,6 +26,7 @@ struct FakeRedis {
         int deliveries = 0;
     };
     std::map<std::string, Pending> pending;  // the group's pending entries list
+    std::map<std::string, TimePoint> consumers;  // name -> last read
     struct Value {
         std::string value;
         TimePoint expires;
@@ -72,6 +73,7 @@ public:
 
     std::vector<tools::StreamEntry> read_new(std::size_t count, std::chrono::milliseconds) override {
         check();
+        r_.consumers[consumer_] = r_.now;
         std::vector<tools::StreamEntry> out;
         while (r_.next_undelivered < r_.stream.size() && out.size() < count) {
             const auto& e = r_.stream[r_.next_undelivered++];
@@ -83,6 +85,7 @@ public:
 
     std::vector<tools::StreamEntry> read_own_pending(const std::string& after_id, std::size_t count) override {
         check();
+        r_.consumers[consumer_] = r_.now;
         std::vector<tools::StreamEntry> out;
         for (auto& [id, p] : r_.pending) {
             if (out.size() >= count) break;
@@ -96,6 +99,7 @@ public:
 
     tools::ClaimPage autoclaim(std::chrono::milliseconds min_idle, const std::string& cursor, std::size_t count) override {
         check();
+        r_.consumers[consumer_] = r_.now;
         tools::ClaimPage page;
         for (auto it = r_.pending.lower_bound(cursor == "0-0" ? std::string() : cursor); it != r_.pending.end(); ++it) {
             if (page.entries.size() >= count) {
@@ -118,6 +122,22 @@ public:
     void dead_letter(const tools::StreamEntry& e, const std::string& reason) override {
         check();
         r_.dead_letters.emplace_back(e, reason);
+    }
+
+    std::size_t forget_idle_consumers(std::chrono::milliseconds min_idle) override {
+        check();
+        std::size_t removed = 0;
+        for (auto it = r_.consumers.begin(); it != r_.consumers.end();) {
+            bool has_pending = false;
+            for (const auto& [id, p] : r_.pending) has_pending = has_pending || p.consumer == it->first;
+            if (it->first != consumer_ && !has_pending && r_.now - it->second > min_idle) {
+                it = r_.consumers.erase(it);
+                ++removed;
+            } else {
+                ++it;
+            }
+        }
+        return removed;
     }
 
     tools::BeginResult begin(const std::string& key, std::chrono::seconds lease) override {

@@ -315,3 +315,26 @@ TEST_CASE("stream entry fields read back into the event the producer wrote") {
         CHECK(a.event->idempotency_key != c.event->idempotency_key);
     }
 }
+
+TEST_CASE("drain: stopped consumers with nothing pending are removed from the group, others kept") {
+    fake::FakeRedis redis;
+    redis.add(bounce("a@example.org", "k1"));
+    {
+        fake::FakeDrainStore stopped(redis, "stopped-cleanly");
+        stopped.read_new(0, 0ms);
+        fake::FakeDrainStore crashed(redis, "crashed-with-work");
+        crashed.read_new(10, 0ms);  // holds k1 unacknowledged
+    }
+    redis.advance(std::chrono::hours(2));
+    auto o = options();
+    o.claim_idle = std::chrono::hours(3);  // keep the crashed consumer's entry where it is for this test
+    fake::FakeDrainStore store(redis, "live");
+    ScriptedSink sink;
+    tools::DrainLoop loop(store, sink, o, [&redis] { return redis.now; }, [&redis](std::chrono::milliseconds d) { redis.advance(d); });
+    std::atomic<bool> stop{false};
+    loop.step(stop);
+    CHECK(loop.counters().consumers_forgotten == 1);
+    CHECK(redis.consumers.count("stopped-cleanly") == 0);
+    CHECK(redis.consumers.count("crashed-with-work") == 1);  // deleting it would lose its pending entry
+    CHECK(redis.consumers.count("live") == 1);
+}
