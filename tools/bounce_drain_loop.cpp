@@ -119,13 +119,21 @@ void DrainLoop::on_sink_failure(const forwarder::DeliveryResult& result) {
 void DrainLoop::on_redis_failure(const std::string& why, bool transient) {
     ++counters_.redis_failures;
     ++redis_failures_in_row_;
+    if (why.find("NOGROUP") != std::string::npos) {
+        // The stream or the group vanished (deleted, or Redis restarted without persistence):
+        // recreate the group right away rather than treating it as a configuration problem.
+        group_ready_ = false;
+        pause_until_ = clock_() + milliseconds(100);
+        pending_due_ = std::min(pending_due_, pause_until_);
+        forwarder::log::warning("consumer group or stream missing, recreating it: " + why);
+        return;
+    }
     // Reconnect quickly at first, then every few seconds; a refused command (permissions, wrong key
     // type) needs an operator, so it is retried slowly and logged loudly every time.
     const int doublings = std::min(redis_failures_in_row_ - 1, 6);
     auto delay = transient ? std::min(milliseconds(100) * (1 << doublings), milliseconds(5000)) : milliseconds(10000);
     pause_until_ = clock_() + delay;
     pending_due_ = std::min(pending_due_, pause_until_);
-    if (why.find("NOGROUP") != std::string::npos) group_ready_ = false;  // stream or group deleted: recreate
     if (!transient) {
         forwarder::log::error("CONFIGURATION PROBLEM: " + why);
     } else if (redis_failures_in_row_ == 1 || redis_failures_in_row_ % 50 == 0) {

@@ -65,7 +65,7 @@ struct FakeRedis {
     void advance(std::chrono::milliseconds d) { now += d; }
 };
 
-class FakeDrainStore final : public tools::DrainStore {
+class FakeDrainStore : public tools::DrainStore {
 public:
     FakeDrainStore(FakeRedis& redis, std::string consumer) : r_(redis), consumer_(std::move(consumer)) {}
 

@@ -338,3 +338,27 @@ TEST_CASE("drain: stopped consumers with nothing pending are removed from the gr
     CHECK(redis.consumers.count("crashed-with-work") == 1);  // deleting it would lose its pending entry
     CHECK(redis.consumers.count("live") == 1);
 }
+
+TEST_CASE("drain: a vanished group (Redis restarted empty) is recreated at once, not treated as misconfiguration") {
+    fake::FakeRedis redis;
+    struct GroupLosingStore : fake::FakeDrainStore {
+        using FakeDrainStore::FakeDrainStore;
+        int lose = 1;
+        int creates = 0;
+        void ensure_group() override { ++creates; }
+        std::vector<tools::StreamEntry> read_new(std::size_t count, std::chrono::milliseconds block) override {
+            if (lose-- > 0) throw tools::RedisError("redis XREADGROUP: NOGROUP No such key 'listmonk:bounces'", false);
+            return FakeDrainStore::read_new(count, block);
+        }
+    } store(redis, "a");
+    ScriptedSink sink;
+    tools::DrainLoop loop(store, sink, options(), [&redis] { return redis.now; },
+                          [&redis](std::chrono::milliseconds d) { redis.advance(d); });
+    std::atomic<bool> stop{false};
+    const auto start = redis.now;
+    redis.add(bounce("a@example.org", "k1"));
+    for (int i = 0; i < 5 && sink.posted.empty(); ++i) loop.step(stop);
+    CHECK(sink.posted.size() == 1);
+    CHECK(store.creates == 2);
+    CHECK(redis.now - start < 1s);
+}
