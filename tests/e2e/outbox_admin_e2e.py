@@ -42,7 +42,8 @@ def main():
         lm_port, record = start_fake_listmonk(procs, tmp)
         conf = os.path.join(tmp, "backfill.toml")
         with open(conf, "w") as f:
-            f.write('[outbox]\npath = "%s"\nretry_initial = 0.1\nretry_max = 1\npoll_interval = 0.2\n\n'
+            f.write('[outbox]\npath = "%s"\nretry_initial = 0.1\nretry_max = 1\nconfig_retry_initial = 0.2\n'
+                    'poll_interval = 0.2\n\n'
                     '[listmonk]\nurl = "http://127.0.0.1:%d"\nusername = "bounce-milter"\ntoken = "secret-token"\n'
                     % (os.path.join(tmp, "outbox.sqlite"), lm_port))
         gen = os.path.join(HERE, "gen_bounces.py")
@@ -117,8 +118,27 @@ def main():
         out, err = live.communicate(timeout=60)
         assert live.returncode == 0, (out, err)
         assert seen_pending > 0, "the admin tool never saw the outbox mid-delivery"
+
+        # 5. listmonk down: --timeout ends the wait with exit 3, the events stay pending, the next run
+        #    (nothing new to enqueue) delivers them.
+        subprocess.run([sys.executable, gen, "--count", "5", "--parts", "1", "--seed", "4", "--out",
+                        os.path.join(tmp, "d")], check=True, timeout=60)
+        listmonk_admin(lm_port, "/__admin", {"mode": "down"})
+        started = time.monotonic()
+        rc, out, err = run([parse, "--forward", "-c", conf, "--no-progress", "--timeout", "2",
+                            os.path.join(tmp, "d", "out-1.mbox")])
+        assert rc == 3 and "--timeout reached with 5 deliveries pending" in err, (rc, out, err)
+        assert time.monotonic() - started < 15
+        rc, out, _ = run(admin + ["--json", "list"])
+        pending = [json.loads(line) for line in out.splitlines()]
+        # The worker pauses the whole sink after a failure, so not every event has been tried yet.
+        assert len(pending) == 5 and any("HTTP 503" in p["last_error"] for p in pending), out
+        listmonk_admin(lm_port, "/__admin", {"mode": "normal"})
+        rc, out, err = run([parse, "--forward", "-c", conf, "--no-progress", os.path.join(tmp, "d", "out-1.mbox")])
+        assert rc == 0 and "new events:   0" in out and "delivered:    5" in out, (rc, out, err)
+
         print("PASS: dead letters listed, shown, requeued and delivered, purged; live outbox readable "
-              "(up to %d pending seen)" % seen_pending)
+              "(up to %d pending seen); --timeout keeps undelivered events for the next run" % seen_pending)
         return 0
     finally:
         procs.stop_all()
