@@ -13,7 +13,16 @@
 namespace dsn {
 namespace {
 
+// A failure notice comes from a mail system, or at least is machine-generated with a failure
+// subject. A person's mail titled "error" that quotes "<a@b>: 550 ..." is not a bounce.
 bool looks_like_failure_notice(const Message& message) {
+    if (dialects::from_mailer_daemon(message)) return true;
+    std::string_view return_path = text::trim(message.header("Return-Path"));
+    std::string envelope_sender = address::normalize(return_path);
+    const bool machine_made = message.headers.has("Auto-Submitted") || message.headers.has("X-Failed-Recipients") ||
+                              return_path == "<>" || message.content_type == "multipart/report" ||
+                              (!envelope_sender.empty() && address::is_mailer_daemon(envelope_sender));
+    if (!machine_made) return false;
     static constexpr std::string_view kSubjects[] = {
         "undeliver", "delivery fail", "delivery status notification", "returned mail", "failure notice",
         "mail delivery", "non-delivery", "nondeliver", "delivery problem", "could not be delivered",
@@ -21,7 +30,7 @@ bool looks_like_failure_notice(const Message& message) {
         "delivery notification", "warning: message", "delayed mail"};
     for (auto s : kSubjects)
         if (text::icontains(message.subject, s)) return true;
-    return dialects::from_mailer_daemon(message);
+    return false;
 }
 
 // Addresses that a bounce mentions but that never failed: the original sender (the bounce's own
