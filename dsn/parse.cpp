@@ -85,6 +85,9 @@ void enrich(std::vector<Finding>& primary, const std::vector<Finding>& extra) {
             if (f.smtp_command.empty()) f.smtp_command = e.smtp_command;
             if (f.remote_mta.empty()) f.remote_mta = e.remote_mta;
             if (f.reason.empty()) f.reason = e.reason;
+            // A generic "5.0.0" in the machine part says less than the code in the quoted reply.
+            bool generic = f.status.empty() || (f.status.size() == 5 && f.status.substr(1) == ".0.0");
+            if (generic && !e.status.empty() && (f.status.empty() || e.status[0] == f.status[0])) f.status = e.status;
             break;
         }
     }

@@ -15,6 +15,13 @@ namespace dsn::dialects {
 BOUNCE_DIALECT(postfix)
 BOUNCE_DIALECT(sendmail)
 
+// --- MTA and appliance dialects ---
+BOUNCE_DIALECT(dma)
+BOUNCE_DIALECT(exim)
+BOUNCE_DIALECT(qmail)
+BOUNCE_DIALECT(opensmtpd)
+// --- end MTA and appliance dialects ---
+
 #undef BOUNCE_DIALECT
 
 }  // namespace dsn::dialects

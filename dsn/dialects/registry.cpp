@@ -9,6 +9,13 @@ namespace {
 constexpr Dialect kDialects[] = {
     {"postfix", dialects::postfix_matches, dialects::postfix_decode},
     {"sendmail", dialects::sendmail_matches, dialects::sendmail_decode},
+
+    // --- MTA and appliance dialects ---
+    {"dma", dialects::dma_matches, dialects::dma_decode},  // before exim: same subject
+    {"exim", dialects::exim_matches, dialects::exim_decode},
+    {"qmail", dialects::qmail_matches, dialects::qmail_decode},
+    {"opensmtpd", dialects::opensmtpd_matches, dialects::opensmtpd_decode},
+    // --- end MTA and appliance dialects ---
 };
 
 }  // namespace
