@@ -128,7 +128,6 @@ constexpr ReasonPhrase kPhrases[] = {
     {"userunknown", "recipient not found"},
     {"userunknown", "user not found"},
     {"userunknown", "address not found"},
-    {"userunknown", "recipient address rejected"},
     {"userunknown", "addressee unknown"},
     {"userunknown", "no mailbox"},
     {"userunknown", "not a valid mailbox"},
@@ -136,6 +135,10 @@ constexpr ReasonPhrase kPhrases[] = {
     {"userunknown", "invalid address"},
     {"userunknown", "no valid recipients"},
     {"userunknown", "recipient rejected"},
+    // "Recipient address rejected:" alone only prefixes a reason (Postfix restrictions); Microsoft's
+    // directory-based edge blocking and a bare sentence ending there mean the mailbox is unknown.
+    {"userunknown", "recipient address rejected: access denied"},
+    {"userunknown", "recipient address rejected."},
     {"userunknown", "unrouteable address"},
     {"userunknown", "user invalid"},
     {"userunknown", "is not a known user"},
