@@ -20,6 +20,8 @@ BOUNCE_DIALECT(dma)
 BOUNCE_DIALECT(exim)
 BOUNCE_DIALECT(qmail)
 BOUNCE_DIALECT(opensmtpd)
+BOUNCE_DIALECT(exchange2003)
+BOUNCE_DIALECT(exchange)
 // --- end MTA and appliance dialects ---
 
 #undef BOUNCE_DIALECT

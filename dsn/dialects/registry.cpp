@@ -15,6 +15,8 @@ constexpr Dialect kDialects[] = {
     {"exim", dialects::exim_matches, dialects::exim_decode},
     {"qmail", dialects::qmail_matches, dialects::qmail_decode},
     {"opensmtpd", dialects::opensmtpd_matches, dialects::opensmtpd_decode},
+    {"exchange2003", dialects::exchange2003_matches, dialects::exchange2003_decode},
+    {"exchange", dialects::exchange_matches, dialects::exchange_decode},
     // --- end MTA and appliance dialects ---
 };
 
