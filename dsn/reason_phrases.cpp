@@ -211,6 +211,7 @@ constexpr ReasonPhrase kPhrases[] = {
     {"virusdetected", "infected"},
     {"virusdetected", "malware"},
     {"spamdetected", "spam"},
+    {"spamdetected", "blacklisted url"},  // URI block lists judge the content, not the sender
     {"spamdetected", "junk mail"},
     {"spamdetected", "unsolicited"},
     {"spamdetected", "bulk mail"},

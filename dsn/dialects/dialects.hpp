@@ -22,6 +22,18 @@ BOUNCE_DIALECT(qmail)
 BOUNCE_DIALECT(opensmtpd)
 BOUNCE_DIALECT(exchange2003)
 BOUNCE_DIALECT(exchange)
+BOUNCE_DIALECT(powermta)
+BOUNCE_DIALECT(mcafee)
+BOUNCE_DIALECT(messagelabs)
+BOUNCE_DIALECT(interscan)
+BOUNCE_DIALECT(mfilter)
+BOUNCE_DIALECT(domino)
+BOUNCE_DIALECT(notes)
+BOUNCE_DIALECT(imail)
+BOUNCE_DIALECT(apachejames)
+BOUNCE_DIALECT(mailmarshal)
+BOUNCE_DIALECT(fml)
+BOUNCE_DIALECT(x3)
 // --- end MTA and appliance dialects ---
 
 #undef BOUNCE_DIALECT
