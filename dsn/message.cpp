@@ -94,15 +94,15 @@ public:
             GMimeMultipart* multipart = GMIME_MULTIPART(object);
             std::string type = lower_mime_type(g_mime_object_get_content_type(object));
             int count = g_mime_multipart_get_count(multipart);
-            if (type == "multipart/alternative") {
-                walk_alternative(multipart, count, depth);
-                return;
-            }
             if (count == 0) {
                 // A multipart whose boundary never occurs: GMime keeps the whole body as the
                 // prologue, which is where such a bounce's text is.
                 if (const char* prologue = g_mime_multipart_get_prologue(multipart))
                     append_text(text::normalize_newlines(prologue));
+                return;
+            }
+            if (type == "multipart/alternative") {
+                walk_alternative(multipart, count, depth);
                 return;
             }
             for (int i = 0; i < count; ++i) walk(g_mime_multipart_get_part(multipart, i), depth + 1);

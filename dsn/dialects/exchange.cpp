@@ -136,12 +136,17 @@ std::vector<Finding> exchange_decode(const Message& message) {
         classify_answer(f);
         findings.push_back(std::move(f));
     }
-    if (findings.empty() && !message.delivery_status.empty()) {
-        // Only an HTML part, or no diagnostic section: Exchange's codes are in the report itself.
-        findings = decode_rfc3464(message);
-        for (auto& f : findings) classify_answer(f);
-    }
     if (findings.empty()) findings = listed_recipients(body);
+    if (!message.delivery_status.empty()) {
+        // Only an HTML part, or an unreadable diagnostic section: Exchange's codes are in the
+        // report itself.
+        auto reported = decode_rfc3464(message);
+        for (auto& r : reported) classify_answer(r);
+        if (findings.empty()) return reported;
+        for (auto& f : findings)
+            for (const auto& r : reported)
+                if (f.reason.empty() && r.recipient == f.recipient) f.reason = r.reason;
+    }
     return findings;
 }
 
