@@ -7,6 +7,20 @@ namespace dsn::classify {
 namespace {
 
 constexpr ReasonPhrase kPhrases[] = {
+    // --- MTA and appliance wording (dialects-mta); narrow phrases that must win over the broad
+    // ones below when several reasons' words occur in one reply. Note: the first entry of a
+    // reason also sets that reason's rank among the wording-decided reasons. ---
+    {"blocked", "smtp server of your isp"},             // outbound port 25 blocking at Japanese ISPs
+    {"policyviolation", "header error"},                // a header check refused the message
+    {"hostunknown", "account or domain may not exist"},
+    {"requireptr", "unverifyable sending ip"},
+    {"rejected", "address that has been blacklisted"},  // the envelope sender is listed
+    {"rejected", "purported responsible address"},      // Sender ID (Courier): no PRA
+    {"norelaying", "no relaying"},
+    {"systemerror", "service currently unavailable"},
+    {"expired", "in the queue too long"},               // qmail and friends gave up retrying
+    // --- end MTA and appliance wording ---
+
     // --- a local delivery program failed (procmail, pipes) ---
     {"mailererror", "command output:"},
     {"mailererror", "procmail:"},
