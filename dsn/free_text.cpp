@@ -41,6 +41,54 @@ bool contains(const std::vector<std::string>& list, const std::string& value) {
     return false;
 }
 
+// A line "Name: value" whose name is a header field of a message (not "Reason: ..." prose).
+bool is_message_header_line(std::string_view line) {
+    static constexpr std::string_view kNames[] = {"from:", "to:", "cc:", "subject:", "date:", "message-id:",
+                                                  "received:", "return-path:", "mime-version:", "content-type:",
+                                                  "reply-to:", "sender:", "x-mailer:", "delivered-to:"};
+    for (auto name : kNames)
+        if (text::istarts_with(line, name)) return true;
+    return false;
+}
+
+// The text before a copy of the original that a notice pasted without any marker: three header
+// lines in a row start a message, and nothing from there on is the notice's own word.
+std::string_view before_embedded_headers(std::string_view human) {
+    std::size_t run = 0, run_start = 0, offset = 0;
+    for (auto line : text::split_lines(human)) {
+        if (is_message_header_line(line)) {
+            if (run++ == 0) run_start = offset;
+            if (run == 3) return human.substr(0, run_start);
+        } else if (!(run > 0 && !line.empty() && (line[0] == ' ' || line[0] == '\t'))) {
+            run = 0;
+        }
+        offset += line.size() + 1;
+    }
+    return human;
+}
+
+// A notice that names exactly one outside address and says in words what went wrong (no code at
+// all: "reject reason: Mailbox full / target mail address: a@b"): that address failed.
+std::vector<Finding> single_address_with_wording(std::string_view human, const std::vector<std::string>& not_recipients) {
+    std::string candidate;
+    for (auto& addr : address::find_all(human)) {
+        if (address::is_mailer_daemon(addr) || contains(not_recipients, addr)) continue;
+        if (!candidate.empty() && candidate != addr) return {};  // several: no way to tell which failed
+        candidate = addr;
+    }
+    if (candidate.empty()) return {};
+    for (auto line : text::split_lines(human)) {
+        std::string_view content = text::trim(line);
+        if (classify::reason_from_text(content).empty()) continue;
+        Finding f;
+        f.recipient = candidate;
+        f.diagnostic = text::squeeze_spaces(content);
+        dialects::complete_from_diagnostic(f);
+        return {std::move(f)};
+    }
+    return {};
+}
+
 }  // namespace
 
 std::vector<Finding> decode_free_text(const Message& message) {
@@ -49,7 +97,7 @@ std::vector<Finding> decode_free_text(const Message& message) {
     std::string unquoted = dialects::unquote(message.text);
     if (auto inline_fields = dialects::decode_inline_delivery_status(unquoted); !inline_fields.empty())
         return inline_fields;
-    std::string_view human = dialects::before_returned_message(unquoted);
+    std::string_view human = before_embedded_headers(dialects::before_returned_message(unquoted));
     if (auto paragraphs = dialects::decode_address_paragraphs(human); !paragraphs.empty()) {
         for (auto it = paragraphs.begin(); it != paragraphs.end();) {
             // A paragraph without any code or error wording is a greeting, not a failure.
@@ -65,7 +113,12 @@ std::vector<Finding> decode_free_text(const Message& message) {
     for (std::size_t i = 0; i < lines.size(); ++i) {
         std::string addr = address::find_first(lines[i]);
         if (addr.empty() || address::is_mailer_daemon(addr) || contains(not_recipients, addr)) continue;
-        std::string context(lines[i]);
+        // The explanation may stand on the line before ("reject reason: ..." / "address: ...").
+        // (Not when that line names an address of its own: it belongs to another record.)
+        std::string context = i > 0 && address::find_first(lines[i - 1]).empty()
+                                  ? std::string(text::trim(lines[i - 1])) + " "
+                                  : std::string{};
+        context.append(lines[i]);
         if (i + 1 < lines.size()) {
             context.push_back(' ');
             context.append(text::trim(lines[i + 1]));
@@ -80,6 +133,7 @@ std::vector<Finding> decode_free_text(const Message& message) {
         for (const auto& other : findings) seen = seen || other.recipient == f.recipient;
         if (!seen) findings.push_back(std::move(f));
     }
+    if (findings.empty()) findings = single_address_with_wording(human, not_recipients);
     return findings;
 }
 
