@@ -14,6 +14,12 @@ namespace dsn {
 namespace {
 
 bool looks_like_failure_notice(const Message& message) {
+    // A person forwarding or answering mail ("Fwd: Undelivered Mail ...") quotes a bounce at most;
+    // the words of the quote are not a notice of this message.
+    static constexpr std::string_view kPersonalPrefixes[] = {"fwd:", "fw:", "re:", "aw:", "wg:", "tr:"};
+    std::string_view subject = text::trim(message.subject);
+    for (auto prefix : kPersonalPrefixes)
+        if (text::istarts_with(subject, prefix) && !dialects::from_mailer_daemon(message)) return false;
     static constexpr std::string_view kSubjects[] = {
         "undeliver", "delivery fail", "delivery status notification", "returned mail", "failure notice",
         "mail delivery", "non-delivery", "nondeliver", "delivery problem", "could not be delivered",
