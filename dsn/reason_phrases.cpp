@@ -17,6 +17,7 @@ constexpr ReasonPhrase kPhrases[] = {
     {"rejected", "address that has been blacklisted"},  // the envelope sender is listed
     {"rejected", "purported responsible address"},      // Sender ID (Courier): no PRA
     {"norelaying", "no relaying"},
+    {"norelaying", "insecure mail relay"},
     {"systemerror", "service currently unavailable"},
     {"expired", "in the queue too long"},               // qmail and friends gave up retrying
     // --- end MTA and appliance wording ---

@@ -34,6 +34,7 @@ BOUNCE_DIALECT(apachejames)
 BOUNCE_DIALECT(mailmarshal)
 BOUNCE_DIALECT(fml)
 BOUNCE_DIALECT(x3)
+BOUNCE_DIALECT(v5sendmail)
 // --- end MTA and appliance dialects ---
 
 #undef BOUNCE_DIALECT

@@ -29,6 +29,7 @@ constexpr Dialect kDialects[] = {
     {"apachejames", dialects::apachejames_matches, dialects::apachejames_decode},
     {"mailmarshal", dialects::mailmarshal_matches, dialects::mailmarshal_decode},
     {"x3", dialects::x3_matches, dialects::x3_decode},
+    {"v5sendmail", dialects::v5sendmail_matches, dialects::v5sendmail_decode},
     // --- end MTA and appliance dialects ---
 };
 
