@@ -35,6 +35,8 @@ BOUNCE_DIALECT(mailmarshal)
 BOUNCE_DIALECT(fml)
 BOUNCE_DIALECT(x3)
 BOUNCE_DIALECT(v5sendmail)
+BOUNCE_DIALECT(messagingserver)
+BOUNCE_DIALECT(outlook)
 // --- end MTA and appliance dialects ---
 
 #undef BOUNCE_DIALECT
