@@ -41,6 +41,20 @@ std::vector<std::string> sender_side_addresses(const Message& message) {
     return out;
 }
 
+// The SMTP command a notice quotes next to the reply ("sent: RCPT TO:<a@b>", "after MAIL FROM"),
+// when it quotes one; the stage decides between reasons such as userunknown and filtered.
+void take_quoted_command(Finding& f) {
+    if (!f.smtp_command.empty()) return;
+    static constexpr std::pair<std::string_view, std::string_view> kQuoted[] = {
+        {"rcpt to", "RCPT"}, {"mail from", "MAIL"}, {"end of data", "DATA"}};
+    for (auto [quoted, command] : kQuoted) {
+        if (text::icontains(f.diagnostic, quoted)) {
+            f.smtp_command = std::string(command);
+            return;
+        }
+    }
+}
+
 bool contains(const std::vector<std::string>& list, const std::string& value) {
     for (const auto& item : list)
         if (item == value) return true;
@@ -90,6 +104,7 @@ std::vector<Finding> single_address_with_wording(std::string_view human, const s
         f.recipient = candidate;
         f.diagnostic = text::squeeze_spaces(content);
         dialects::complete_from_diagnostic(f);
+        take_quoted_command(f);
         return {std::move(f)};
     }
     return {};
@@ -133,6 +148,7 @@ std::vector<Finding> decode_free_text(const Message& message) {
         f.recipient = addr;
         f.diagnostic = text::squeeze_spaces(context);
         dialects::complete_from_diagnostic(f);
+        take_quoted_command(f);
         if (f.reply_code.empty() && f.status.empty() && classify::reason_from_text(f.diagnostic).empty()) continue;
         if (f.reply_code.size() == 3 && f.reply_code[0] == '2') continue;
         bool seen = false;

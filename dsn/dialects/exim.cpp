@@ -45,6 +45,7 @@ constexpr EximMessage kEximMessages[] = {
     {"local delivery failed", "mailererror"},
     {"retry timeout exceeded", "expired"},
     {"retry time not reached for any host", "expired"},
+    {"have been failing for a long time", "expired"},
 };
 
 // A remote reply of the form "553 <domain> does not exist" is about the domain.

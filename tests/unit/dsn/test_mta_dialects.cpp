@@ -140,3 +140,12 @@ TEST_CASE("free text: a person forwarding mail that quotes an error is not a bou
     CHECK(report.events.empty());
     CHECK(report.kind == dsn::Kind::none);
 }
+
+TEST_CASE("free text: an unknown MTA's notice with the quoted dialogue", "[free-text]") {
+    auto report = parse_fixture("unknown-mta.eml");
+    REQUIRE(report.events.size() == 1);
+    CHECK(report.events[0].recipient == "quinn@example.org");
+    CHECK(report.events[0].reply_code == "550");
+    CHECK(report.events[0].reason == "userunknown");
+    CHECK(report.events[0].type == dsn::BounceType::hard);
+}
