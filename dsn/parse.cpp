@@ -153,7 +153,15 @@ Report build_report(const Message& message) {
     if (kind == Kind::none && !message.delivery_status.empty()) {
         findings = decode_rfc3464(message);
         kind = Kind::dsn;
-        if (dialect && !findings.empty()) enrich(findings, dialect->decode(message));
+        // The first matching dialect that can read the human text enriches the report; several
+        // may match (providers reuse an MTA's wording), and the first may find nothing to add.
+        for (const auto& candidate : registered_dialects()) {
+            if (findings.empty() || !candidate.matches(message)) continue;
+            if (auto extra = candidate.decode(message); !extra.empty()) {
+                enrich(findings, extra);
+                break;
+            }
+        }
     }
     if (kind == Kind::none || (kind == Kind::dsn && findings.empty())) {
         for (const auto& candidate : registered_dialects()) {

@@ -137,6 +137,9 @@ std::vector<Finding> exchange_decode(const Message& message) {
         findings.push_back(std::move(f));
     }
     if (findings.empty()) findings = listed_recipients(body);
+    // "Delayed: <subject>" / "Delivery is delayed to these recipients or groups": still retrying.
+    if (text::istarts_with(message.subject, "delayed:") || text::icontains(text_head(message), "delivery is delayed to"))
+        for (auto& f : findings) f.action = "delayed";
     if (!message.delivery_status.empty()) {
         // Only an HTML part, or an unreadable diagnostic section: Exchange's codes are in the
         // report itself.

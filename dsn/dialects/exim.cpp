@@ -166,12 +166,13 @@ Finding read_block(const Block& block, std::size_t index, const std::vector<std:
 }  // namespace
 
 bool exim_matches(const Message& message) {
-    if (message.headers.has("X-Failed-Recipients")) return true;
+    // X-Failed-Recipients alone is no proof: Gmail, Google Groups and Mail.ru send it too.
     if (text::istarts_with(message.subject, "mail delivery failed") ||
         text::istarts_with(message.subject, "mail failure -") ||
         (text::istarts_with(message.subject, "warning: message ") && text::icontains(message.subject, " delayed ")))
         return true;
-    return text::icontains(text_head(message, 512), "created automatically by mail delivery software");
+    // Mail.ru and GMX put a localized preface before the Exim text.
+    return text::icontains(text_head(message), "created automatically by mail delivery software");
 }
 
 std::vector<Finding> exim_decode(const Message& message) {
