@@ -159,7 +159,9 @@ Finding read_block(const Block& block, std::size_t index, const std::vector<std:
             break;
         }
     }
-    if (f.reason.empty() && f.reply_code == "553" && names_missing_domain(f.diagnostic)) f.reason = "hostunknown";
+    // At MAIL FROM the missing domain is the sender's own: that is for the generic rules to call.
+    if (f.reason.empty() && f.reply_code == "553" && f.smtp_command != "MAIL" && names_missing_domain(f.diagnostic))
+        f.reason = "hostunknown";
     return f;
 }
 
