@@ -149,3 +149,36 @@ TEST_CASE("free text: an unknown MTA's notice with the quoted dialogue", "[free-
     CHECK(report.events[0].reason == "userunknown");
     CHECK(report.events[0].type == dsn::BounceType::hard);
 }
+
+TEST_CASE("V5 sendmail: summaries take the dialogue of their host section", "[dialect][sendmail]") {
+    auto report = parse_fixture("v5sendmail.eml");
+    REQUIRE(report.events.size() == 2);
+    const auto& rita = event_for(report, "rita@example.org");
+    CHECK(rita.reason == "userunknown");
+    CHECK(rita.type == dsn::BounceType::hard);
+    CHECK(rita.remote_mta == "mx.example.org");
+    // "Remote protocol error" says nothing; the MAIL FROM refusal before it does.
+    const auto& sam = event_for(report, "sam@example.net");
+    CHECK(sam.reason == "norelaying");
+    CHECK(sam.type == dsn::BounceType::soft);
+}
+
+TEST_CASE("stage: nothing refused at MAIL FROM is about the recipient's mailbox", "[dialect][exim]") {
+    // An Exim notice whose remote refused the sender with an addressing code.
+    std::string mail =
+        "From: Mail Delivery System <Mailer-Daemon@relay.example.com>\n"
+        "To: news@lists.example.com\n"
+        "Subject: Mail delivery failed: returning message to sender\n\n"
+        "This message was created automatically by mail delivery software.\n\n"
+        "A message that you sent could not be delivered to one or more of its\n"
+        "recipients. This is a permanent error. The following address(es) failed:\n\n"
+        "  tom@example.org\n"
+        "    host mx.example.org [192.0.2.7]\n"
+        "    SMTP error from remote mail server after MAIL FROM:<news@lists.example.com> SIZE=1024:\n"
+        "    553 5.1.0 lists.example.com does not exist\n";
+    auto report = dsn::parse(mail);
+    REQUIRE(report.events.size() == 1);
+    CHECK(report.events[0].recipient == "tom@example.org");
+    CHECK(report.events[0].reason == "rejected");
+    CHECK(report.events[0].type == dsn::BounceType::soft);
+}
