@@ -182,3 +182,25 @@ TEST_CASE("stage: nothing refused at MAIL FROM is about the recipient's mailbox"
     CHECK(report.events[0].reason == "rejected");
     CHECK(report.events[0].type == dsn::BounceType::soft);
 }
+
+TEST_CASE("text after a quoted-printable NUL byte is still read", "[dialect][exchange]") {
+    // "=00" in a link decodes to a NUL; the diagnostics that follow it must not be lost.
+    std::string mail =
+        "From: Microsoft Outlook <postmaster@tenant.example.com>\n"
+        "To: news@lists.example.com\n"
+        "Subject: Undeliverable: November issue\n"
+        "MIME-Version: 1.0\n"
+        "Content-Type: text/plain; charset=\"Windows-1252\"\n"
+        "Content-Transfer-Encoding: quoted-printable\n\n"
+        "Delivery has failed to these recipients or groups:\n\n"
+        "uma@tenant.example.com<mailto:uma@tenant.example.com>\n"
+        "See <http://go.example.com/fwlink/?LinkId=3D=00>.\n\n"
+        "Diagnostic information for administrators:\n\n"
+        "uma@tenant.example.com\n"
+        "Remote Server returned '550 5.1.1 RESOLVER.ADR.RecipNotFound; not found'\n";
+    auto report = dsn::parse(mail);
+    REQUIRE(report.events.size() == 1);
+    CHECK(report.events[0].recipient == "uma@tenant.example.com");
+    CHECK(report.events[0].status == "5.1.1");
+    CHECK(report.events[0].reason == "userunknown");
+}
