@@ -165,6 +165,30 @@ Finding read_block(const Block& block, std::size_t index, const std::vector<std:
     return f;
 }
 
+// A host that rewrote Exim's bounce template (bounce_message_file) keeps the header: each listed
+// address failed, explained by the lines where the text mentions it.
+std::vector<Finding> from_header_only(std::string_view body, const std::vector<std::string>& failed_header) {
+    std::vector<Finding> findings;
+    auto lines = text::split_lines(body);
+    for (const auto& addr : failed_header) {
+        Finding f;
+        f.recipient = addr;
+        for (std::size_t i = 0; i < lines.size(); ++i) {
+            if (!text::icontains(lines[i], addr)) continue;
+            std::string context;
+            for (std::size_t j = i; j < lines.size() && j < i + 4 && !(j > i && text::trim(lines[j]).empty()); ++j) {
+                if (!context.empty()) context.push_back(' ');
+                context.append(text::trim(lines[j]));
+            }
+            f.diagnostic = smtp::clean_diagnostic(context);
+            break;
+        }
+        complete_from_diagnostic(f);
+        findings.push_back(std::move(f));
+    }
+    return findings;
+}
+
 }  // namespace
 
 bool exim_matches(const Message& message) {
@@ -184,11 +208,10 @@ std::vector<Finding> exim_decode(const Message& message) {
         std::size_t at = text::ifind(body, intro);
         if (at != std::string_view::npos && at < list_at) list_at = at + intro.size();
     }
-    if (list_at == std::string_view::npos) return {};
-
     std::vector<std::string> failed_header;
     for (auto value : message.headers.get_all("X-Failed-Recipients"))
         for (auto& addr : address::find_all(value)) failed_header.push_back(addr);
+    if (list_at == std::string_view::npos) return from_header_only(body, failed_header);
 
     const bool delayed = text::icontains(body.substr(0, list_at), "has not yet been delivered");
     std::vector<Finding> findings;

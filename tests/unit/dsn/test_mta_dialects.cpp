@@ -204,3 +204,19 @@ TEST_CASE("text after a quoted-printable NUL byte is still read", "[dialect][exc
     CHECK(report.events[0].status == "5.1.1");
     CHECK(report.events[0].reason == "userunknown");
 }
+
+TEST_CASE("Exim: a rewritten bounce template still has X-Failed-Recipients", "[dialect][exim]") {
+    std::string mail =
+        "From: Mail Delivery System <Mailer-Daemon@host.example.com>\n"
+        "To: news@lists.example.com\n"
+        "Subject: Mail delivery failed: returning message to sender\n"
+        "X-Failed-Recipients: vera@example.org\n\n"
+        "Sorry, we could not deliver your message.\n\n"
+        "Recipient: vera@example.org\n"
+        "Reason: 550 5.1.1 <vera@example.org>: Recipient address rejected: User unknown in virtual mailbox table\n";
+    auto report = dsn::parse(mail);
+    REQUIRE(report.events.size() == 1);
+    CHECK(report.events[0].recipient == "vera@example.org");
+    CHECK(report.events[0].status == "5.1.1");
+    CHECK(report.events[0].type == dsn::BounceType::hard);
+}
