@@ -46,6 +46,11 @@ void emit_content(const std::string& label, std::string&& content,
         return;
     }
     auto parts = split_mbox(content);
+    if (parts.size() < 2) {
+        // One message that merely starts with an mbox "From " line keeps its plain name.
+        sink(SourceMessage{label, std::move(content), {}});
+        return;
+    }
     std::size_t n = 0;
     for (auto part : parts) {
         ++n;
