@@ -48,6 +48,8 @@ struct Context {
 // A recipient-unknown verdict needs either the status code or a rejection at RCPT: the same words
 // after DATA come from a content filter that dislikes the message, not from a missing mailbox.
 bool is_userunknown(const Context& c) {
+    // Refused at MAIL FROM, before any recipient was named: whatever does not exist is the sender's.
+    if (c.command_is("MAIL")) return false;
     if (c.status_reason == "userunknown") {
         for (std::string_view other : {"norelaying", "blocked", "mailboxfull", "hasmoved", "rejected", "notaccept"})
             if (c.text_says(other)) return false;
@@ -65,6 +67,7 @@ bool is_filtered(const Context& c) {
 
 // A DNS failure is a network problem, not a proof that the domain does not exist.
 bool is_hostunknown(const Context& c) {
+    if (c.command_is("MAIL")) return false;  // the sender's domain, not the recipient's
     if (c.status_reason == "hostunknown") return !c.text_says("networkerror");
     return c.text_says("hostunknown") && !c.text_says("networkerror");
 }
@@ -144,6 +147,9 @@ std::string decide_reason(const Evidence& e) {
     if (!e.dialect_reason.empty()) return std::string(e.dialect_reason);
 
     Context c{e, reason_from_status(e.status), phrase_hits(e.diagnostic) | phrase_hits(e.notice)};
+    // An addressing code (X.1.x) given at MAIL FROM is about the sender's address.
+    if (text::iequals(e.smtp_command, "MAIL") && (c.status_reason == "userunknown" || c.status_reason == "hostunknown"))
+        c.status_reason = "rejected";
     for (auto reason : kFirstPass) {
         // A local delivery program's failure (X-Unix) is a mailer error whatever it printed,
         // unless it plainly reports a full mailbox or a size limit.
@@ -160,6 +166,9 @@ std::string decide_reason(const Evidence& e) {
         return "syntaxerror";
     // A failure at MAIL FROM is about the sender, whatever the wording.
     if (text::iequals(e.smtp_command, "MAIL")) return "rejected";
+    // Refused at connection or greeting, before any address was named: the client host was refused.
+    for (std::string_view stage : {"CONN", "HELO", "EHLO"})
+        if (text::iequals(e.smtp_command, stage)) return "blocked";
     return e.status.empty() && e.reply_code.empty() && e.diagnostic.empty() ? "undefined" : "onhold";
 }
 
