@@ -73,10 +73,16 @@ bool is_hostunknown(const Context& c) {
 }
 
 // Sender-side wording counts where the sender is what was judged: at MAIL FROM, after DATA, or
-// when the status code itself is vague. At MAIL FROM even a generic refusal is about the sender.
+// when the status code itself is vague. At MAIL FROM a generic refusal ("Access denied") is
+// about the sender too.
 bool is_rejected(const Context& c) {
     if (c.status_reason == "rejected") return true;
-    if (c.command_is("MAIL")) return c.text_says("rejected") || c.text_says("blocked");
+    if (c.command_is("MAIL")) {
+        if (c.text_says("rejected")) return true;
+        for (auto refusal : mail_stage_refusals())
+            if (text::icontains(c.evidence.diagnostic, refusal)) return true;
+        return false;
+    }
     if (c.command_is("DATA")) return c.status_reason != "userunknown" && c.text_says("rejected");
     bool vague = c.status_reason.empty() || c.status_reason == "securityerror" || c.status_reason == "systemerror";
     return vague && c.text_says("rejected");

@@ -422,6 +422,10 @@ constexpr ReasonPhrase kPhrases[] = {
 
 }  // namespace
 
+// Generic refusals that, said in reply to MAIL FROM, can only be about the sender.
+constexpr std::string_view kMailStageRefusals[] = {"access denied", "permission denied"};
+
 std::span<const ReasonPhrase> reason_phrases() { return kPhrases; }
+std::span<const std::string_view> mail_stage_refusals() { return kMailStageRefusals; }
 
 }  // namespace dsn::classify
