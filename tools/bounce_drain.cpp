@@ -10,10 +10,14 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <cstdio>
 #include <iostream>
+#include <memory>
+#include <string>
+#include <vector>
 
 namespace {
 
@@ -145,7 +149,7 @@ int main(int argc, char** argv) {
     std::unique_ptr<forwarder::Sink> sink = make_listmonk_sink(*config);
     tools::RedisDrainStore store(store_options(*config, consumer));
     tools::DrainLoop loop(store, *sink, drain_options(*config, consumer));
-    const auto& opts = store_options(*config, consumer);
+    const tools::RedisDrainStoreOptions opts = store_options(*config, consumer);
     forwarder::log::info("consumer " + consumer + " of group " + opts.group + " on stream " + opts.stream + " at " +
                          forwarder::log::redact_url(opts.url) + "; dead letters to " + opts.dead_letter_stream);
 

@@ -2,7 +2,7 @@
 // acknowledge or dead-letter, and when to back off.
 //
 // Posting protocol per entry (the exactly-once window is documented in docs/ops.md):
-//   1. begin(key): a marker "pending:<consumer>" with a short lease (SET-if-absent semantics); a
+//   1. begin(key): a marker "pending:<consumer>:<pid>:<nonce>" with a short lease (SET-if-absent semantics); a
 //      marker "done" means another delivery of the same event was posted: acknowledge only;
 //      someone else's live lease means wait.
 //   2. POST to listmonk.

@@ -3,6 +3,10 @@
 #include "forwarder/clock.hpp"
 
 #include <hiredis/hiredis.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <random>
 
 namespace tools {
 namespace {
@@ -81,9 +85,17 @@ std::vector<StreamEntry> parse_read(const redisReply* r) {
 
 }  // namespace
 
+// The lease names this process, not just the consumer: two drains misconfigured with the same
+// consumer name must still not take each other's lease for their own.
+static std::string lease_token(const std::string& consumer) {
+    std::random_device random;
+    char nonce[17];
+    std::snprintf(nonce, sizeof nonce, "%08x%08x", random(), random());
+    return "pending:" + consumer + ":" + std::to_string(getpid()) + ":" + nonce;
+}
+
 RedisDrainStore::RedisDrainStore(RedisDrainStoreOptions options)
-    : options_(std::move(options)), redis_(options_.url, options_.timeout),
-      lease_token_("pending:" + options_.consumer) {}
+    : options_(std::move(options)), redis_(options_.url, options_.timeout), lease_token_(lease_token(options_.consumer)) {}
 
 void RedisDrainStore::ensure_group() {
     try {

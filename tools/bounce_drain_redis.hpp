@@ -38,7 +38,7 @@ public:
 private:
     RedisDrainStoreOptions options_;
     RedisConnection redis_;
-    std::string lease_token_;  // "pending:<consumer>"
+    std::string lease_token_;  // "pending:<consumer>:<pid>:<nonce>"
 };
 
 }  // namespace tools
