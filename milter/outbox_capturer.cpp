@@ -36,11 +36,13 @@ CaptureOutcome OutboxCapturer::capture(std::string_view message, const MessageIn
     }
 
     forwarder::ProducerContext context;
-    context.source = config_->milter->source;
-    context.verp = config_->milter->verp;
     context.envelope_recipients = info.bounce_recipients;
+    context.verp_template = config_->milter->verp;
     context.forward_delayed = config_->milter->forward_delayed;
     context.reason_types = config_->milter->reason_types;
+    context.source = config_->milter->source;
+    context.queue_id = info.queue_id;
+    context.message = message;
     const std::vector<forwarder::Event> events = forwarder::events_from_report(report, context);
     if (events.empty()) {
         outcome.status = S::filtered;
