@@ -20,7 +20,8 @@ SocketSpec parse_socket_spec(const std::string& spec);
 void remove_stale_unix_socket(const std::string& path);
 
 // After libmilter created the socket: set its permissions and group so the MTA (user postfix) can
-// connect. `mode` is octal text ("0660"); `group` may be empty (unchanged). Throws on failure.
+// connect. `mode` is octal text ("0660") and adds to what the umask already allowed; `group` may be
+// empty (unchanged). Throws on failure.
 void set_unix_socket_access(const std::string& path, const std::string& mode, const std::string& group);
 
 }  // namespace milter
