@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# Operations of build/bounce-milter: --check-config reports every error with its line, running as root
+# is refused without a user to drop to, SIGUSR1 reloads (a broken file keeps the old configuration),
+# and SIGTERM stops it cleanly. Usage: milter_operations.sh BUILD_DIR
+set -euo pipefail
+BUILD=$(cd "${1:?usage: $0 BUILD_DIR}" && pwd)
+HERE=$(cd "$(dirname "$0")" && pwd)
+MILTER=$BUILD/bounce-milter
+TMP=$(mktemp -d)
+MILTER_PID=
+cleanup() {
+  if [ -n "$MILTER_PID" ] && kill -0 "$MILTER_PID" 2>/dev/null; then
+    kill "$MILTER_PID" 2>/dev/null || true
+    for _ in $(seq 50); do kill -0 "$MILTER_PID" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$MILTER_PID" 2>/dev/null || true
+  fi
+  rm -rf "$TMP"
+}
+trap cleanup EXIT
+fail() { echo "FAIL: $*"; [ -f "$TMP/milter.log" ] && { echo "--- milter log"; cat "$TMP/milter.log"; }; exit 1; }
+
+write_config() {  # $1 = bounce address
+  cat > "$TMP/milter.toml" <<TOML
+[milter]
+socket = "unix:$TMP/milter.sock"
+bounce_addresses = ["$1"]
+
+[outbox]
+path = "$TMP/outbox.sqlite"
+
+[file]
+path = "$TMP/events.jsonl"
+TOML
+}
+
+# 1. --check-config: every error, each with file:line, exit 1; a good file exits 0.
+cat > "$TMP/bad.toml" <<'TOML'
+[milter]
+socket = "inet:8895@127.0.0.1"
+on_bounce = "explode"
+on_error = "shrug"
+bounce_addresses = ["bounces@lists.example.com"]
+TOML
+set +e
+out=$("$MILTER" --check-config -c "$TMP/bad.toml" 2>&1); rc=$?
+set -e
+[ "$rc" -eq 1 ] || fail "--check-config on a bad file exited $rc: $out"
+echo "$out" | grep -q "bad.toml:3:" || fail "no error for line 3: $out"
+echo "$out" | grep -q "bad.toml:4:" || fail "no error for line 4: $out"
+write_config "bounces@lists.example.com"
+"$MILTER" --check-config -c "$TMP/milter.toml" >/dev/null || fail "--check-config rejected a good file"
+"$MILTER" --check-config >/dev/null || fail "--check-config rejected the embedded default"
+echo "ok 1 - --check-config lists every error with its line"
+
+# 2. Root without a user to drop to is refused.
+if [ "$(id -u)" -eq 0 ]; then
+  set +e
+  out=$("$MILTER" -f -c "$TMP/milter.toml" 2>&1); rc=$?
+  set -e
+  [ "$rc" -eq 2 ] || fail "running as root without user/--allow-root exited $rc: $out"
+  echo "$out" | grep -q "refusing to run as root" || fail "unclear refusal: $out"
+  [ ! -S "$TMP/milter.sock" ] || fail "socket created although start was refused"
+  echo "ok 2 - refuses to run as root without user or --allow-root"
+else
+  echo "ok 2 - # SKIP not root"
+fi
+
+# 3. Reload on SIGUSR1.
+"$MILTER" -f --allow-root -c "$TMP/milter.toml" 2> "$TMP/milter.log" &
+MILTER_PID=$!
+for _ in $(seq 100); do [ -S "$TMP/milter.sock" ] && break; sleep 0.1; done
+[ -S "$TMP/milter.sock" ] || fail "no socket"
+check() {  # rcpt want
+  miltertest -D sock="unix:$TMP/milter.sock" -D rcpt="$1" -D want="$2" -s "$HERE/milter_data_reply.lua" \
+    || fail "DATA answer for $1 was not $2"
+}
+check "<bounces+x@lists.example.com>" continue
+check "<returns@lists.example.com>" accept
+
+write_config "returns@lists.example.com"
+kill -USR1 "$MILTER_PID"
+for _ in $(seq 100); do grep -q "reloaded" "$TMP/milter.log" && break; sleep 0.1; done
+grep -q "reloaded" "$TMP/milter.log" || fail "no reload logged"
+check "<returns+y@lists.example.com>" continue
+check "<bounces+x@lists.example.com>" accept
+echo "ok 3 - SIGUSR1 reloads the bounce addresses"
+
+printf '[milter]\nbounce_addresses = "not a list"\n' > "$TMP/milter.toml"
+kill -USR1 "$MILTER_PID"
+for _ in $(seq 100); do grep -q "keeping the previous configuration" "$TMP/milter.log" && break; sleep 0.1; done
+grep -q "keeping the previous configuration" "$TMP/milter.log" || fail "broken reload not reported"
+grep -q "milter.toml:2:" "$TMP/milter.log" || fail "reload error without its line"
+check "<returns@lists.example.com>" continue
+kill -0 "$MILTER_PID" || fail "milter died on a broken reload"
+echo "ok 4 - a broken file on reload is reported and the running configuration kept"
+
+# 4. SIGHUP is libmilter's stop signal; SIGTERM likewise: a clean exit, socket removed.
+kill -TERM "$MILTER_PID"
+for _ in $(seq 100); do kill -0 "$MILTER_PID" 2>/dev/null || break; sleep 0.1; done
+kill -0 "$MILTER_PID" 2>/dev/null && fail "did not stop on SIGTERM"
+wait "$MILTER_PID" || fail "non-zero exit after SIGTERM"
+MILTER_PID=
+grep -q "stopped" "$TMP/milter.log" || fail "no clean stop logged"
+echo "ok 5 - SIGTERM stops cleanly"
+
+# 5. A stale socket from a killed instance is taken over; a live one is not stolen.
+write_config "bounces@lists.example.com"
+"$MILTER" -f --allow-root -c "$TMP/milter.toml" 2> "$TMP/milter.log" &
+MILTER_PID=$!
+for _ in $(seq 100); do [ -S "$TMP/milter.sock" ] && break; sleep 0.1; done
+set +e
+out=$("$MILTER" -f --allow-root -c "$TMP/milter.toml" 2>&1); rc=$?
+set -e
+[ "$rc" -ne 0 ] || fail "a second instance started on a live socket"
+echo "$out" | grep -q "another process is listening" || fail "unclear error for a live socket: $out"
+kill -9 "$MILTER_PID"; wait "$MILTER_PID" 2>/dev/null || true
+[ -S "$TMP/milter.sock" ] || fail "expected the killed instance to leave its socket behind"
+"$MILTER" -f --allow-root -c "$TMP/milter.toml" 2> "$TMP/milter.log" &
+MILTER_PID=$!
+for _ in $(seq 100); do grep -q "listening on" "$TMP/milter.log" && break; sleep 0.1; done
+check "<bounces@lists.example.com>" continue
+echo "ok 6 - stale socket taken over, live socket left alone"
