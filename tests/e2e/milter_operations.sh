@@ -42,7 +42,8 @@ on_error = "shrug"
 bounce_addresses = ["bounces@lists.example.com"]
 TOML
 set +e
-out=$("$MILTER" --check-config -c "$TMP/bad.toml" 2>&1); rc=$?
+timeout 20 "$MILTER" --check-config -c "$TMP/bad.toml" > "$TMP/check.log" 2>&1; rc=$?
+out=$(cat "$TMP/check.log")
 set -e
 [ "$rc" -eq 1 ] || fail "--check-config on a bad file exited $rc: $out"
 echo "$out" | grep -q "bad.toml:3:" || fail "no error for line 3: $out"
@@ -55,7 +56,8 @@ echo "ok 1 - --check-config lists every error with its line"
 # 2. Root without a user to drop to is refused.
 if [ "$(id -u)" -eq 0 ]; then
   set +e
-  out=$("$MILTER" -f -c "$TMP/milter.toml" 2>&1); rc=$?
+  timeout 20 "$MILTER" -f -c "$TMP/milter.toml" > "$TMP/root.log" 2>&1; rc=$?
+  out=$(cat "$TMP/root.log")
   set -e
   [ "$rc" -eq 2 ] || fail "running as root without user/--allow-root exited $rc: $out"
   echo "$out" | grep -q "refusing to run as root" || fail "unclear refusal: $out"
@@ -109,8 +111,10 @@ write_config "bounces@lists.example.com"
 MILTER_PID=$!
 for _ in $(seq 100); do [ -S "$TMP/milter.sock" ] && break; sleep 0.1; done
 set +e
-out=$("$MILTER" -f --allow-root -c "$TMP/milter.toml" 2>&1); rc=$?
+timeout 20 "$MILTER" -f --allow-root -c "$TMP/milter.toml" > "$TMP/second.log" 2>&1; rc=$?
+out=$(cat "$TMP/second.log")
 set -e
+[ "$rc" -ne 124 ] || fail "a second instance on a live socket did not exit: $out"
 [ "$rc" -ne 0 ] || fail "a second instance started on a live socket"
 echo "$out" | grep -q "another process is listening" || fail "unclear error for a live socket: $out"
 kill -9 "$MILTER_PID"; wait "$MILTER_PID" 2>/dev/null || true
