@@ -78,12 +78,23 @@ std::string normalize(std::string_view raw) {
     if (!is_plausible(candidate) || candidate.find(' ') != std::string_view::npos) {
         candidate = expand_around(s, at);
     }
-    while (!candidate.empty() && (candidate.front() == '\'' || candidate.front() == '`' || candidate.front() == '"'))
+    while (!candidate.empty() && (candidate.front() == '\'' || candidate.front() == '`'))
         candidate.remove_prefix(1);
-    while (!candidate.empty() && (candidate.back() == '\'' || candidate.back() == '`' || candidate.back() == '"'))
+    while (!candidate.empty() && (candidate.back() == '\'' || candidate.back() == '`'))
         candidate.remove_suffix(1);
+    // A whole address in quotes ("a@b") loses them; a quoted local part ("a..b"@c) is handled below.
+    if (candidate.size() > 2 && candidate.front() == '"' && candidate.back() == '"')
+        candidate = candidate.substr(1, candidate.size() - 2);
     if (!is_plausible(candidate)) return {};
-    return text::to_lower(candidate);
+    std::string out = text::to_lower(candidate);
+    // "neko..nyaan"@example.org: the quotes only protect the local part; mail systems and
+    // listmonk store the address without them.
+    if (out.size() > 3 && out.front() == '"') {
+        std::size_t close = out.find("\"@");
+        if (close != std::string::npos && out.substr(1, close - 1).find_first_of(" \\\"") == std::string::npos)
+            out = out.substr(1, close - 1) + out.substr(close + 1);
+    }
+    return out;
 }
 
 std::vector<std::string> find_all(std::string_view s) {

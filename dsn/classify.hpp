@@ -20,6 +20,7 @@ struct Evidence {
     std::string_view smtp_command;     // the SMTP command that failed (MAIL, RCPT, DATA), if known
     std::string_view remote_mta;       // receiving host, for remote-host tables
     std::string_view recipient;        // for remote-host tables keyed by domain
+    std::string_view notice;           // a short human-readable explanation that accompanies the report
 };
 
 // A Sisimai v5.1 reason; never empty ("undefined" when nothing fits).

@@ -12,7 +12,7 @@ struct Finding {
     std::string status;            // enhanced status code
     std::string reply_code;        // SMTP reply code
     std::string diagnostic;        // one line of remote reply or explanation
-    std::string diagnostic_type;   // "smtp", "x-unix", ... lower case
+    std::string diagnostic_type;   // "smtp", "x-unix", ... lower case; "local" = a local delivery agent spoke
     std::string remote_mta;
     std::string reporting_mta;
     std::string smtp_command;      // MAIL / RCPT / DATA when the format names it

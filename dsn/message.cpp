@@ -82,6 +82,13 @@ public:
                 walk_alternative(multipart, count, depth);
                 return;
             }
+            if (count == 0) {
+                // A multipart whose boundary never occurs: GMime keeps the whole body as the
+                // prologue, which is where such a bounce's text is.
+                if (const char* prologue = g_mime_multipart_get_prologue(multipart))
+                    append_text(text::normalize_newlines(prologue));
+                return;
+            }
             for (int i = 0; i < count; ++i) walk(g_mime_multipart_get_part(multipart, i), depth + 1);
             return;
         }

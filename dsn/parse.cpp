@@ -81,6 +81,8 @@ void enrich(std::vector<Finding>& primary, const std::vector<Finding>& extra) {
         for (const auto& e : extra) {
             if (e.recipient != f.recipient && extra.size() != 1) continue;
             if (f.diagnostic.empty()) f.diagnostic = e.diagnostic;
+            if (f.status.empty()) f.status = e.status;
+            if (f.diagnostic_type.empty()) f.diagnostic_type = e.diagnostic_type;
             if (f.reply_code.empty()) f.reply_code = e.reply_code;
             if (f.smtp_command.empty()) f.smtp_command = e.smtp_command;
             if (f.remote_mta.empty()) f.remote_mta = e.remote_mta;
@@ -96,7 +98,20 @@ const Dialect* matching_dialect(const Message& message) {
     return nullptr;
 }
 
-Event classify_finding(const Finding& f, const Identity& id) {
+// The human-readable part of a report, when it is a short specific notice ("Your message was
+// rejected: Not enough disk space") rather than the usual paragraphs of boilerplate. It is read
+// as extra evidence next to each recipient's diagnostic.
+std::string short_notice(const Message& message) {
+    if (message.delivery_status.empty()) return {};
+    std::string_view human = dialects::before_returned_message(message.text);
+    std::size_t lines = 0;
+    for (auto line : text::split_lines(human))
+        if (!text::trim(line).empty()) ++lines;
+    if (lines == 0 || lines > 3 || human.size() > 300) return {};
+    return text::squeeze_spaces(human);
+}
+
+Event classify_finding(const Finding& f, const Identity& id, std::string_view notice) {
     Event e;
     e.recipient = f.recipient;
     e.action = f.action == "delayed" ? "delayed" : "failed";
@@ -106,7 +121,7 @@ Event classify_finding(const Finding& f, const Identity& id) {
         // A bare reply code still tells the class; the detail stays unknown.
     }
     classify::Evidence evidence{f.diagnostic, f.diagnostic_type, f.status,     f.reply_code, e.action,
-                                f.reason,     f.smtp_command,    f.remote_mta, f.recipient};
+                                f.reason,     f.smtp_command,    f.remote_mta, f.recipient,   notice};
     e.reason = classify::decide_reason(evidence);
     e.type = classify::type_for(e.reason, e.status, e.reply_code);
     e.diagnostic = f.diagnostic;
@@ -143,6 +158,8 @@ Report build_report(const Message& message) {
             findings = candidate.decode(message);
             if (!findings.empty()) {
                 kind = Kind::dsn;
+                // RFC 3464 fields sometimes sit in the text itself (no MIME part of their own).
+                enrich(findings, dialects::decode_inline_delivery_status(message.text));
                 break;
             }
         }
@@ -151,15 +168,27 @@ Report build_report(const Message& message) {
         findings = decode_free_text(message);
         if (!findings.empty()) kind = Kind::dsn;
     }
+    if (findings.empty() && (kind == Kind::dsn || dialect)) {
+        // A report that names no recipient at all ("Delivery report unavailable") still
+        // returned the original: its single To address is the one that failed.
+        auto to = address::find_all(message.returned_headers.get("To"));
+        if (to.size() == 1) {
+            Finding f;
+            f.recipient = to.front();
+            findings.push_back(std::move(f));
+            kind = Kind::dsn;
+        }
+    }
     if (findings.empty() && kind == Kind::none && is_auto_reply(message)) kind = Kind::autoreply;
 
     Identity id = identify_original(message);
+    const std::string notice = short_notice(message);
     for (const auto& f : findings) {
         if (is_not_a_failure(f.action) || f.recipient.empty()) continue;
         bool duplicate = std::any_of(report.events.begin(), report.events.end(), [&](const Event& e) {
             return e.recipient == f.recipient && e.action == (f.action == "delayed" ? "delayed" : "failed");
         });
-        if (!duplicate) report.events.push_back(classify_finding(f, id));
+        if (!duplicate) report.events.push_back(classify_finding(f, id, notice));
     }
     report.kind = kind;
     return report;

@@ -56,9 +56,9 @@ std::string normalize_newlines(std::string_view s) {
     for (std::size_t i = 0; i < s.size(); ++i) {
         char c = s[i];
         if (c == '\r') {
-            // CR CR LF (seen in the wild) and CR LF both become one LF; a lone CR is a line end too.
-            while (i + 1 < s.size() && s[i + 1] == '\r') ++i;
-            if (i + 1 < s.size() && s[i + 1] == '\n') ++i;
+            // CR LF and CR CR LF (seen in the wild) become one LF; a lone CR is a line end too.
+            if (i + 2 < s.size() && s[i + 1] == '\r' && s[i + 2] == '\n') i += 2;
+            else if (i + 1 < s.size() && s[i + 1] == '\n') ++i;
             out.push_back('\n');
         } else {
             out.push_back(c);

@@ -121,42 +121,63 @@ std::vector<Finding> decode_inline_delivery_status(std::string_view t) {
 
 std::vector<Finding> decode_address_paragraphs(std::string_view t) {
     std::vector<Finding> findings;
-    auto lines = text::split_lines(t);
-    for (std::size_t i = 0; i < lines.size(); ++i) {
-        std::string_view line = lines[i];
-        if (line.empty() || line[0] == ' ' || line[0] == '\t') continue;
+    std::string diagnostic;
+    bool open = false;  // the last finding's paragraph has not ended yet
+    auto close = [&] {
+        if (open) {
+            findings.back().diagnostic = smtp::clean_diagnostic(diagnostic);
+            complete_from_diagnostic(findings.back());
+        }
+        open = false;
+    };
+    for (std::string_view line : text::split_lines(t)) {
+        if (text::trim(line).empty()) {
+            close();
+            continue;
+        }
+        if (line[0] == ' ' || line[0] == '\t') {
+            if (open) {
+                diagnostic.push_back(' ');
+                diagnostic.append(text::trim(line));
+            }
+            continue;
+        }
         std::string_view rest;
         std::string addr;
         if (line[0] == '<') {
-            std::size_t close = line.find('>');
-            if (close == std::string_view::npos) continue;
-            addr = address::normalize(line.substr(0, close + 1));
-            rest = line.substr(close + 1);
-            // "(expanded from <alias>)" names the address we sent to; the bounce is about it too,
-            // but listmonk knows the final one only when there was no alias. Keep the final one.
+            std::size_t gt = line.find('>');
+            if (gt == std::string_view::npos) continue;
+            addr = address::normalize(line.substr(0, gt + 1));
+            rest = line.substr(gt + 1);
+            // "(expanded from <alias>)": the bounce is about the final address; keep that one.
             if (text::istarts_with(text::trim(rest), "(expanded from")) {
                 std::size_t paren = rest.find(')');
                 rest = paren == std::string_view::npos ? std::string_view{} : rest.substr(paren + 1);
             }
         } else {
             std::size_t colon = line.find(": ");
-            if (colon == std::string_view::npos || line.substr(0, colon).find(' ') != std::string_view::npos) continue;
-            addr = address::normalize(line.substr(0, colon));
-            rest = line.substr(colon);
+            if (colon != std::string_view::npos && line.substr(0, colon).find(' ') == std::string_view::npos) {
+                addr = address::normalize(line.substr(0, colon));
+                rest = line.substr(colon);
+            }
         }
         rest = text::trim(rest);
-        if (addr.empty() || rest.empty() || rest[0] != ':') continue;
-        std::string diagnostic(text::trim(rest.substr(1)));
-        while (i + 1 < lines.size() && !lines[i + 1].empty() && (lines[i + 1][0] == ' ' || lines[i + 1][0] == '\t')) {
-            diagnostic.push_back(' ');
-            diagnostic.append(text::trim(lines[++i]));
+        if (addr.empty() || rest.empty() || rest[0] != ':') {
+            // A wrapped reply line that was not indented ("<a@b>... User unknown").
+            if (open) {
+                diagnostic.push_back(' ');
+                diagnostic.append(text::trim(line));
+            }
+            continue;
         }
+        close();
         Finding f;
         f.recipient = std::move(addr);
-        f.diagnostic = smtp::clean_diagnostic(diagnostic);
-        complete_from_diagnostic(f);
         findings.push_back(std::move(f));
+        diagnostic.assign(text::trim(rest.substr(1)));
+        open = true;
     }
+    close();
     return findings;
 }
 

@@ -13,25 +13,44 @@ namespace {
 constexpr std::string_view kFatalBanner = "----- the following addresses had permanent fatal errors -----";
 constexpr std::string_view kTranscriptBanner = "----- transcript of session follows -----";
 
-// The last ">>> COMMAND" before a "<<< 5xx" / "<<< 4xx" reply, and that reply.
+// The last ">>> COMMAND" before a "<<< 5xx" / "<<< 4xx" reply, and that reply. A transcript
+// without any "<<<" reply (local delivery: "mail.local: unknown user") is itself the diagnostic.
 void read_transcript(std::string_view transcript, Finding& f) {
     std::string last_command;
+    std::string local_lines;
+    bool saw_reply = false;
     for (auto line : text::split_lines(transcript)) {
         line = text::trim(line);
+        if (line.empty() || text::istarts_with(line, "-----")) continue;
         if (text::istarts_with(line, ">>> ")) {
             std::string_view cmd = line.substr(4);
             cmd = cmd.substr(0, cmd.find_first_of(" :"));
-            last_command = text::to_lower(cmd);
+            last_command = std::string(cmd);
             for (auto& c : last_command) c = (c >= 'a' && c <= 'z') ? static_cast<char>(c - 32) : c;
-        } else if (text::istarts_with(line, "<<< ") && line.size() > 5 && (line[4] == '4' || line[4] == '5')) {
-            if (f.diagnostic.empty()) f.diagnostic = std::string(line.substr(4));
-            if (f.smtp_command.empty()) f.smtp_command = last_command;
-        } else if (f.remote_mta.empty() && text::istarts_with(line, "... while talking to ")) {
-            std::string_view host = line.substr(21);
-            host = host.substr(0, host.find_first_of(" \t"));
-            while (!host.empty() && (host.back() == ':' || host.back() == '.')) host.remove_suffix(1);
-            f.remote_mta = text::to_lower(host);
+        } else if (text::istarts_with(line, "<<< ")) {
+            if (line.size() > 5 && (line[4] == '4' || line[4] == '5')) {
+                saw_reply = true;
+                if (f.diagnostic.empty()) f.diagnostic = std::string(line.substr(4));
+                if (f.smtp_command.empty()) f.smtp_command = last_command;
+            }
+        } else if (text::istarts_with(line, "... while talking to ")) {
+            if (f.remote_mta.empty()) {
+                std::string_view host = line.substr(21);
+                host = host.substr(0, host.find_first_of(" \t"));
+                while (!host.empty() && (host.back() == ':' || host.back() == '.')) host.remove_suffix(1);
+                f.remote_mta = text::to_lower(host);
+            }
+        } else if (text::istarts_with(line, "reporting-mta:") || text::istarts_with(line, "final-recipient:")) {
+            break;  // RFC 3464 fields written after the transcript (no MIME boundary)
+        } else {
+            if (!local_lines.empty()) local_lines.push_back(' ');
+            local_lines.append(line);
         }
+    }
+    if (!saw_reply && last_command.empty() && f.diagnostic.empty() && !local_lines.empty()) {
+        // No SMTP dialogue at all: a local delivery agent reported the failure.
+        f.diagnostic = smtp::clean_diagnostic(local_lines);
+        f.diagnostic_type = "local";
     }
 }
 

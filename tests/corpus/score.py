@@ -80,7 +80,7 @@ def score(corpus, binary, sets):
             events = got.get("events", [])
             if subset == "negatives":
                 for t in tallies:
-                    t.add("none_files")
+                    t.add("none_rows")
                     t.add("none_ok", 1 if not events else 0)
                 if events:
                     misses.append(f"{subset}/{f}: events on a negative")
