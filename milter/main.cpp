@@ -2,8 +2,8 @@
 // Redis and/or a JSON Lines file through a durable outbox.
 #include "conf/config.hpp"
 #include "forwarder/dispatcher.hpp"
+#include "forwarder/pipeline.hpp"
 #include "forwarder/log.hpp"
-#include "forwarder/outbox.hpp"
 #include "milter/callbacks.hpp"
 #include "milter/outbox_capturer.hpp"
 #include "milter/privileges.hpp"
@@ -141,10 +141,10 @@ int run(const Options& options) {
         logging::info("running as user " + mc.user);
     }
 
-    forwarder::Outbox outbox(config->outbox.path, forwarder::sink_names(*config));
-    forwarder::Dispatcher dispatcher(outbox, forwarder::make_sinks(*config), forwarder::dispatcher_options(*config));
-    outbox.set_enqueue_listener([&dispatcher] { dispatcher.wake(); });
-    dispatcher.start();
+    // The outbox and its delivery workers: end-of-message only enqueues; the workers do the network.
+    forwarder::Pipeline pipeline(*config);
+    forwarder::Outbox& outbox = pipeline.outbox();
+    pipeline.start();
 
     milter::Runtime runtime(make_policy(config, outbox));
     smfiDesc description = milter::make_filter_description(runtime);
@@ -170,7 +170,7 @@ int run(const Options& options) {
 
     reloader.stop();
     logging::info("stopping: finishing in-flight deliveries");
-    dispatcher.stop();
+    pipeline.stop();
     if (!options.pid_file.empty()) unlink(options.pid_file.c_str());
     logging::info("stopped");
     return rc == MI_SUCCESS ? 0 : 1;
