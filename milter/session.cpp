@@ -57,8 +57,15 @@ Verdict Session::on_mail(std::string_view sender) {
 
 Verdict Session::on_rcpt(std::string_view raw_recipient, std::string_view rcpt_addr) {
     const Policy& p = policy();
-    const std::string_view address = rcpt_addr.empty() ? raw_recipient : rcpt_addr;
-    if (p.scope.matches(address)) {
+    // Postfix's {rcpt_addr} is the bare address; Sendmail's is the mailer's address, which for local
+    // delivery lacks the domain. Either form matching puts the recipient in scope.
+    std::string_view address = raw_recipient;
+    bool bounce = p.scope.matches(raw_recipient);
+    if (!bounce && !rcpt_addr.empty() && p.scope.matches(rcpt_addr)) {
+        address = rcpt_addr;
+        bounce = true;
+    }
+    if (bounce) {
         ++bounce_recipients_;
         if (bounce_list_.size() < kMaxStoredRecipients)
             bounce_list_.push_back({std::string(raw_recipient), normalize_address(address)});

@@ -44,7 +44,7 @@ public:
     // `sender` is the raw MAIL argument: "<>" or "<a@b>" over SMTP; "" or "a@b" (no brackets) for
     // mail Postfix injects itself (non_smtpd_milters), which marks the message as internal.
     Verdict on_mail(std::string_view sender);
-    // `rcpt_addr` is the {rcpt_addr} macro when the MTA sent it (preferred), else empty.
+    // `rcpt_addr` is the {rcpt_addr} macro when the MTA sent it, else empty; either form may match.
     // Never accepts here: ACCEPT at RCPT would end filtering for the whole message.
     Verdict on_rcpt(std::string_view raw_recipient, std::string_view rcpt_addr = {});
     // Messages without a bounce recipient are accepted here, before any header or body is sent.

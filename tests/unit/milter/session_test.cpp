@@ -80,10 +80,24 @@ TEST_CASE_METHOD(Fixture, "a later bounce recipient keeps the message in scope")
     CHECK(session.on_data() == Verdict::proceed);
 }
 
-TEST_CASE_METHOD(Fixture, "the {rcpt_addr} macro is preferred over the raw RCPT argument") {
-    session.on_mail("<>");
-    session.on_rcpt("<weird-form>", "bounces+x@lists.example.com");
-    CHECK(session.on_data() == Verdict::proceed);
+TEST_CASE_METHOD(Fixture, "either the raw RCPT argument or the {rcpt_addr} macro may match") {
+    SECTION("macro matches") {
+        session.on_mail("<>");
+        session.on_rcpt("<weird-form>", "bounces+x@lists.example.com");
+        CHECK(session.on_data() == Verdict::proceed);
+    }
+    SECTION("argument matches, macro is Sendmail's local mailer address without domain") {
+        session.on_mail("<>");
+        session.on_rcpt("<bounces+x@lists.example.com>", "bounces+x");
+        CHECK(session.on_data() == Verdict::proceed);
+        CHECK(session.on_end_of_message("Q").verdict == Verdict::discard);
+        CHECK(capturer->last_info.bounce_recipients == std::vector<std::string>{"bounces+x@lists.example.com"});
+    }
+    SECTION("neither matches") {
+        session.on_mail("<>");
+        session.on_rcpt("<bob@lists.example.com>", "bob@lists.example.com");
+        CHECK(session.on_data() == Verdict::accept);
+    }
 }
 
 TEST_CASE_METHOD(Fixture, "a recorded bounce to only bounce recipients is discarded") {
