@@ -143,7 +143,8 @@ sfsistat on_eom(SMFICTX* ctx) {
     return guarded(ctx, "end of message", [&] {
         // The queue id is unknown at MAIL over SMTP in Postfix; ask again now.
         std::string queue_id = symval(ctx, "i");
-        const EndOfMessage eom = ensure_session(ctx)->on_end_of_message(queue_id);
+        Session* session = ensure_session(ctx);
+        const EndOfMessage eom = session->on_end_of_message(queue_id);
         if (queue_id.empty()) queue_id = "-";
         const char* action = to_string(eom.verdict);
 
@@ -152,7 +153,9 @@ sfsistat on_eom(SMFICTX* ctx) {
                 logging::warning("queue_id=" + queue_id + " could not delete bounce recipient " + rcpt);
         }
         for (const auto& [name, value] : eom.add_headers) {
-            if (smfi_addheader(ctx, const_cast<char*>(name.c_str()), const_cast<char*>(value.c_str())) != MI_SUCCESS)
+            // With SMFIP_HDR_LEADSPC the MTA takes values verbatim in both directions: supply the space.
+            const std::string text = session->header_value_has_leading_space() ? " " + value : value;
+            if (smfi_addheader(ctx, const_cast<char*>(name.c_str()), const_cast<char*>(text.c_str())) != MI_SUCCESS)
                 logging::warning("queue_id=" + queue_id + " could not add header " + name);
         }
         if (!eom.delete_recipients.empty()) action = "deliver-others";

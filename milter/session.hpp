@@ -40,6 +40,7 @@ public:
 
     // Set once from the negotiation: whether header values arrive with their leading whitespace.
     void set_header_value_has_leading_space(bool yes) { header_leading_space_ = yes; }
+    bool header_value_has_leading_space() const { return header_leading_space_; }
 
     // `sender` is the raw MAIL argument: "<>" or "<a@b>" over SMTP; "" or "a@b" (no brackets) for
     // mail Postfix injects itself (non_smtpd_milters), which marks the message as internal.

@@ -70,6 +70,20 @@ mt.set_timeout(10)
 local conn = mt.connect(sock, 100, 0.1)
 if conn == nil then fail("cannot connect to " .. sock) end
 
+if mode == "tag" then
+  -- on_bounce = tag: the bounce is delivered with X-Bounce-Type / X-Bounce-Reason added.
+  send_message(conn, "<>", {"<bounces+8c1a7e2e-4a55-4c41-9a3e-2f1d0b6a7c11@lists.example.com>"}, dsn, "TAG1")
+  expect(conn, SMFIR_ACCEPT, "EOM in tag mode")
+  for name, want in pairs({["X-Bounce-Type"] = "hard", ["X-Bounce-Reason"] = "userunknown"}) do
+    if not mt.eom_check(conn, MT_HDRADD, name) then fail(name .. " not added") end
+    local value = mt.getheader(conn, name, 0)
+    if value == nil or value:gsub("^%s+", "") ~= want then fail(name .. " is '" .. tostring(value) .. "', want " .. want) end
+  end
+  print("ok - tag mode adds X-Bounce-Type and X-Bounce-Reason")
+  mt.disconnect(conn)
+  os.exit(0)
+end
+
 -- 1. Normal mail is accepted at DATA: no header or body is sent to the filter.
 step("MAIL", mt.mailfrom(conn, "<alice@example.org>"))
 expect(conn, SMFIR_CONTINUE, "MAIL (normal)")

@@ -62,3 +62,13 @@ if kill -0 "$MILTER_PID" 2>/dev/null; then echo "FAIL: milter did not stop on SI
 wait "$MILTER_PID" || { echo "FAIL: milter exited non-zero after SIGTERM"; cat "$TMP/milter.log"; exit 1; }
 MILTER_PID=
 echo "ok 8 - graceful stop"
+
+# on_bounce = tag, on a fresh milter with its own outbox.
+sed -i 's/^on_bounce = "discard"/on_bounce = "tag"/; s#outbox.sqlite#outbox-tag.sqlite#' "$TMP/milter.toml"
+"$BUILD/bounce-milter" -f --allow-root -c "$TMP/milter.toml" 2> "$TMP/milter.log" &
+MILTER_PID=$!
+for _ in $(seq 100); do [ -S "$TMP/milter.sock" ] && grep -q "listening on" "$TMP/milter.log" && break; sleep 0.1; done
+if ! miltertest -D sock="unix:$TMP/milter.sock" -D dsn="$FIXTURES/dsn-hard-listmonk.eml" -D mode=tag \
+    -s "$HERE/milter_protocol.lua"; then
+  echo "--- milter log"; cat "$TMP/milter.log"; exit 1
+fi
