@@ -124,3 +124,35 @@ MILTER_PID=$!
 for _ in $(seq 100); do grep -q "listening on" "$TMP/milter.log" && break; sleep 0.1; done
 check "<bounces@lists.example.com>" continue
 echo "ok 6 - stale socket taken over, live socket left alone"
+kill "$MILTER_PID"; wait "$MILTER_PID" || true
+MILTER_PID=
+
+# 6. Privilege drop: started as root with user = "nobody", it runs as nobody and owns its files.
+if [ "$(id -u)" -eq 0 ] && id nobody >/dev/null 2>&1; then
+  chmod 755 "$TMP"
+  mkdir "$TMP/run" && chown nobody "$TMP/run"
+  cat > "$TMP/drop.toml" <<TOML
+[milter]
+socket = "unix:$TMP/run/milter.sock"
+bounce_addresses = ["bounces@lists.example.com"]
+user = "nobody"
+
+[outbox]
+path = "$TMP/run/outbox.sqlite"
+
+[file]
+path = "$TMP/run/events.jsonl"
+TOML
+  "$MILTER" -f -c "$TMP/drop.toml" 2> "$TMP/milter.log" &
+  MILTER_PID=$!
+  for _ in $(seq 100); do grep -q "listening on" "$TMP/milter.log" && break; sleep 0.1; done
+  grep -q "listening on" "$TMP/milter.log" || fail "did not start with user = nobody"
+  uid=$(awk '/^Uid:/ {print $2 $3 $4 $5}' "/proc/$MILTER_PID/status")
+  nobody=$(id -u nobody)
+  [ "$uid" = "$nobody$nobody$nobody$nobody" ] || fail "still running with uids $uid"
+  [ "$(stat -c %U "$TMP/run/milter.sock")" = nobody ] || fail "socket not owned by nobody"
+  [ "$(stat -c %U "$TMP/run/outbox.sqlite")" = nobody ] || fail "outbox not owned by nobody"
+  echo "ok 7 - privileges dropped to nobody before the outbox and socket were opened"
+else
+  echo "ok 7 - # SKIP needs root and a nobody user"
+fi

@@ -162,7 +162,6 @@ on_bounce = "discard"
 on_error = "tempfail"
 max_message_bytes = 1048576
 verp = "bounces+{subscriber_uuid}@%(domain)s"
-socket_group = "postfix"
 
 [outbox]
 path = "%(outbox)s"
@@ -183,10 +182,10 @@ path = "%(events)s"
         return path
 
     def start_milter(self, config):
-        if os.path.exists(self.sock):
-            # a killed milter leaves its socket; the new one must take it over by itself
-            pass
-        self.start("milter", [os.path.join(self.build, "bounce-milter"), "-f", "--allow-root", "-c", config])
+        # Only the contract keys are used; as in the documented recipe, a permissive umask lets the
+        # postfix user connect to the root-owned socket.
+        self.start("milter", [os.path.join(self.build, "bounce-milter"), "-f", "--allow-root", "-c", config],
+                   preexec_fn=lambda: os.umask(0))
         wait_for("milter socket", lambda: self.milter_listening())
 
     def milter_listening(self):

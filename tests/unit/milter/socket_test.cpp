@@ -2,6 +2,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <grp.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -98,6 +99,12 @@ TEST_CASE("socket mode adds to what the umask allowed and never narrows it") {
     milter::set_unix_socket_access(path, "0660", "");
     REQUIRE(stat(path.c_str(), &st) == 0);
     CHECK((st.st_mode & 0777) == 0666);
+
+    const struct group* own = getgrgid(getegid());
+    REQUIRE(own != nullptr);
+    milter::set_unix_socket_access(path, "", own->gr_name);
+    REQUIRE(stat(path.c_str(), &st) == 0);
+    CHECK(st.st_gid == getegid());
 
     CHECK_THROWS_WITH(milter::set_unix_socket_access(path, "rw", ""), Catch::Contains("octal"));
     CHECK_THROWS_WITH(milter::set_unix_socket_access(path, "", "no-such-group-xyz"), Catch::Contains("does not exist"));
