@@ -17,6 +17,7 @@ cleanup() {
   rm -rf "$TMP"
 }
 trap cleanup EXIT
+trap "exit 1" INT TERM HUP
 fail() { echo "FAIL: $*"; [ -f "$TMP/milter.log" ] && { echo "--- milter log"; cat "$TMP/milter.log"; }; exit 1; }
 
 write_config() {  # $1 = bounce address

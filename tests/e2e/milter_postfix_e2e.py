@@ -492,13 +492,19 @@ def main():
         if shutil.which(tool) is None:
             print("FAIL: %s not installed (packaging/install-deps.sh installs it)" % tool)
             return 1
+    # A test runner's timeout sends SIGTERM: turn it into an exception so the cleanup below still stops
+    # Postfix, Redis and the milter (Postfix's master daemon would otherwise outlive the test).
+    def terminate(signum, _frame):
+        raise SystemExit("terminated by signal %d" % signum)
+    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(sig, terminate)
     h = Harness(os.path.abspath(args.build))
     started = time.monotonic()
     try:
         run(h)
         log("all end-to-end checks passed in %.1fs" % (time.monotonic() - started))
         return 0
-    except Exception as e:  # noqa: BLE001 - any failure should print the logs
+    except (Exception, SystemExit) as e:  # noqa: BLE001 - any failure should print the logs
         log("FAIL: %s: %s" % (type(e).__name__, e))
         h.show_logs()
         return 1

@@ -17,6 +17,7 @@ cleanup() {
   rm -rf "$TMP"
 }
 trap cleanup EXIT
+trap "exit 1" INT TERM HUP
 
 cat > "$TMP/milter.toml" <<TOML
 [milter]
