@@ -15,6 +15,7 @@
 #include <libmilter/mfapi.h>
 #include <unistd.h>
 
+#include <csignal>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -135,6 +136,9 @@ int run(const Options& options) {
 
     // Before any thread starts, so every thread (libmilter's, the workers) inherits the mask.
     milter::block_control_signals();
+    // A sink writing to a peer that went away must get EPIPE, not kill the process; libmilter ignores
+    // SIGPIPE too, but only from smfi_main() on, after the delivery workers are already running.
+    std::signal(SIGPIPE, SIG_IGN);
 
     if (!mc.user.empty() && geteuid() == 0) {
         milter::drop_privileges(mc.user);

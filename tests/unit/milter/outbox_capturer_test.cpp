@@ -65,7 +65,7 @@ const std::string kVerpRcpt = "bounces+8c1a7e2e-4a55-4c41-9a3e-2f1d0b6a7c11@list
 
 }  // namespace
 
-TEST_CASE("a DSN is recorded once; the same DSN again is a duplicate") {
+TEST_CASE("a DSN is recorded once and the same DSN again is a duplicate") {
     TempOutbox box;
     OutboxCapturer capturer(config_with(), *box.outbox);
     const std::string dsn = read_fixture("dsn-hard-listmonk.eml");
