@@ -34,10 +34,11 @@ path = "$TMP/events.jsonl"
 TOML
 
 "$BUILD/bounce-milter" --check-config -c "$TMP/milter.toml"
-"$BUILD/bounce-milter" -f --allow-root -c "$TMP/milter.toml" 2> "$TMP/milter.log" &
+: > "$TMP/milter.log"
+"$BUILD/bounce-milter" -f --allow-root -c "$TMP/milter.toml" 2>> "$TMP/milter.log" &
 MILTER_PID=$!
-for _ in $(seq 100); do [ -S "$TMP/milter.sock" ] && break; sleep 0.1; done
-[ -S "$TMP/milter.sock" ] || { echo "milter did not create its socket"; cat "$TMP/milter.log"; exit 1; }
+for _ in $(seq 100); do grep -q "listening on" "$TMP/milter.log" 2>/dev/null && break; sleep 0.1; done
+grep -q "listening on" "$TMP/milter.log" || { echo "milter did not start"; cat "$TMP/milter.log"; exit 1; }
 
 if ! miltertest -D sock="unix:$TMP/milter.sock" -D dsn="$FIXTURES/dsn-hard-listmonk.eml" \
     -D human="$FIXTURES/human-reply.eml" -s "$HERE/milter_protocol.lua"; then
@@ -66,7 +67,8 @@ echo "ok 8 - graceful stop"
 
 # on_bounce = tag, on a fresh milter with its own outbox.
 sed -i 's/^on_bounce = "discard"/on_bounce = "tag"/; s#outbox.sqlite#outbox-tag.sqlite#' "$TMP/milter.toml"
-"$BUILD/bounce-milter" -f --allow-root -c "$TMP/milter.toml" 2> "$TMP/milter.log" &
+: > "$TMP/milter.log"
+"$BUILD/bounce-milter" -f --allow-root -c "$TMP/milter.toml" 2>> "$TMP/milter.log" &
 MILTER_PID=$!
 for _ in $(seq 100); do [ -S "$TMP/milter.sock" ] && grep -q "listening on" "$TMP/milter.log" && break; sleep 0.1; done
 if ! miltertest -D sock="unix:$TMP/milter.sock" -D dsn="$FIXTURES/dsn-hard-listmonk.eml" -D mode=tag \
