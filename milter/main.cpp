@@ -173,6 +173,8 @@ int run(const Options& options) {
     const int rc = smfi_main();
 
     reloader.stop();
+    // Leave no socket file behind: the next start (or an MTA probing it) should not find a stale one.
+    if (!socket.unix_path.empty()) unlink(socket.unix_path.c_str());
     logging::info("stopping: finishing in-flight deliveries");
     pipeline.stop();
     if (!options.pid_file.empty()) unlink(options.pid_file.c_str());

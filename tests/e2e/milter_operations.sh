@@ -98,13 +98,14 @@ check "<returns@lists.example.com>" continue
 kill -0 "$MILTER_PID" || fail "milter died on a broken reload"
 echo "ok 4 - a broken file on reload is reported and the running configuration kept"
 
-# 4. SIGHUP is libmilter's stop signal; SIGTERM likewise: a clean exit, socket removed.
+# 4. SIGTERM (like SIGHUP, libmilter's stop signals): a clean exit, socket removed.
 kill -TERM "$MILTER_PID"
 for _ in $(seq 100); do kill -0 "$MILTER_PID" 2>/dev/null || break; sleep 0.1; done
 kill -0 "$MILTER_PID" 2>/dev/null && fail "did not stop on SIGTERM"
 wait "$MILTER_PID" || fail "non-zero exit after SIGTERM"
 MILTER_PID=
 grep -q "stopped" "$TMP/milter.log" || fail "no clean stop logged"
+[ ! -e "$TMP/milter.sock" ] || fail "socket file left behind after a clean stop"
 echo "ok 5 - SIGTERM stops cleanly"
 
 # 5. A stale socket from a killed instance is taken over; a live one is not stolen. (The socket file
