@@ -31,7 +31,11 @@ std::optional<std::string> base64_decode(std::string_view text) {
     const int rc_final = rc < 0 ? -1 : EVP_DecodeFinal(ctx, out.data() + produced, &tail);
     EVP_ENCODE_CTX_free(ctx);
     if (rc < 0 || rc_final < 0) return std::nullopt;
-    return std::string(reinterpret_cast<const char*>(out.data()), static_cast<std::size_t>(produced + tail));
+    std::string decoded(reinterpret_cast<const char*>(out.data()), static_cast<std::size_t>(produced + tail));
+    // Unused low bits in the last character must be zero: otherwise several texts decode to the same
+    // bytes, and a "changed" signature would still verify.
+    if (base64_encode(decoded) != text) return std::nullopt;
+    return decoded;
 }
 
 std::string base64_encode(std::string_view bytes) {

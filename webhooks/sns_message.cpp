@@ -31,9 +31,6 @@ std::optional<SnsMessage> parse_sns_message(const nlohmann::json& body, std::str
             {"TopicArn", nullptr, &m.topic_arn},
             {"Message", nullptr, &m.message},
             {"Timestamp", nullptr, &m.timestamp},
-            {"SignatureVersion", nullptr, &m.signature_version},
-            {"Signature", nullptr, &m.signature},
-            {"SigningCertURL", "SigningCertUrl", &m.signing_cert_url},
         };
         for (const auto& r : required) {
             auto v = optional_string(body, r.key, r.alt);
@@ -43,6 +40,10 @@ std::optional<SnsMessage> parse_sns_message(const nlohmann::json& body, std::str
             }
             *r.out = std::move(*v);
         }
+        // Authentication fields may be missing here; the caller refuses them as unauthenticated (403).
+        m.signature_version = optional_string(body, "SignatureVersion").value_or("");
+        m.signature = optional_string(body, "Signature").value_or("");
+        m.signing_cert_url = optional_string(body, "SigningCertURL", "SigningCertUrl").value_or("");
         m.subject = optional_string(body, "Subject");
         m.subscribe_url = optional_string(body, "SubscribeURL", "SubscribeUrl");
         m.token = optional_string(body, "Token");

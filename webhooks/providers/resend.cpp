@@ -1,4 +1,5 @@
 // Resend webhooks signed the Svix / Standard Webhooks way (providers.md §9).
+#include "webhooks/address.hpp"
 #include "webhooks/encoding.hpp"
 #include "webhooks/json_body.hpp"
 #include "webhooks/json_fields.hpp"
@@ -94,7 +95,7 @@ public:
             auto event = make_event({.source = "resend",
                                      .recipient = recipient,
                                      .type = type,
-                                     .idempotency_key = *id + ":" + lowercase(recipient),
+                                     .idempotency_key = *id + ":" + bare_address(recipient).value_or(lowercase(recipient)),
                                      .created_at = when ? rfc3339_utc(*when) : "",
                                      .campaign = campaign,
                                      .subscriber = subscriber,

@@ -1,0 +1,206 @@
+// The HTTP front in-process: routing, the body cap (413), 404 for providers not configured, 503 when
+// the outbox refuses, metrics, and no 500 for garbage.
+#include <catch2/catch.hpp>
+#include <httplib.h>
+
+#include <set>
+#include <thread>
+
+#include "support.hpp"
+#include "webhooks/encoding.hpp"
+#include "webhooks/mac.hpp"
+#include "webhooks/server.hpp"
+
+using namespace test_support;
+
+namespace {
+
+struct RecordingWriter final : webhooks::EventWriter {
+    std::mutex mutex;
+    std::vector<forwarder::Event> events;
+    std::set<std::string> keys;
+    bool fail = false;
+    forwarder::EnqueueResult write(const std::vector<forwarder::Event>& batch) override {
+        std::lock_guard lock(mutex);
+        if (fail) throw forwarder::OutboxError("disk full");
+        forwarder::EnqueueResult r;
+        for (const auto& e : batch) {
+            if (keys.insert(e.idempotency_key).second) {
+                events.push_back(e);
+                ++r.inserted;
+            } else {
+                ++r.duplicates;
+            }
+        }
+        return r;
+    }
+};
+
+struct RunningServer {
+    RecordingWriter writer;
+    std::unique_ptr<webhooks::HooksServer> server;
+    std::thread thread;
+    std::unique_ptr<httplib::Client> client;
+
+    explicit RunningServer(std::size_t max_body = 4096) {
+        conf::HooksConfig config;
+        config.listen = "127.0.0.1:0";
+        config.max_body_bytes = max_body;
+        config.threads = 2;
+        conf::ProviderConfig fe;
+        fe.key = "fe-key";
+        config.providers["forwardemail"] = fe;
+        conf::ProviderConfig md;
+        md.key = "md-key";
+        md.url = "https://hooks.example.com/webhooks/service/mandrill";
+        config.providers["mandrill"] = md;
+        conf::ProviderConfig pm;
+        pm.username = "u";
+        pm.password = "p";
+        config.providers["postmark"] = pm;
+        auto providers = webhooks::make_providers(config, services_at(1790000000));
+        server = std::make_unique<webhooks::HooksServer>(config, std::move(providers), writer);
+        std::string error;
+        if (!server->bind(error)) throw std::runtime_error(error);
+        thread = std::thread([this] { server->run(); });
+        client = std::make_unique<httplib::Client>("127.0.0.1", server->port());
+        client->set_read_timeout(5, 0);
+        for (int i = 0; i < 100; ++i) {
+            if (client->Get("/healthz")) break;
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
+    }
+    ~RunningServer() {
+        server->stop();
+        thread.join();
+    }
+};
+
+std::string fe_body(const std::string& recipient) {
+    return R"({"email_id":"id-)" + recipient + R"(","recipient":")" + recipient +
+           R"(","bounce":{"category":"recipient","code":550},"headers":{"X-Listmonk-Campaign":"d6da0074-1084-4aa1-9c62-65fde375d33c"}})";
+}
+
+httplib::Headers fe_headers(const std::string& body) {
+    return {{"X-Webhook-Signature", webhooks::hex_encode(webhooks::hmac_sha256("fe-key", body))}};
+}
+
+}  // namespace
+
+TEST_CASE("server: a signed event is stored once; its retry counts as a duplicate") {
+    RunningServer s;
+    const std::string body = fe_body("a@example.com");
+    auto r = s.client->Post("/webhooks/service/forwardemail", fe_headers(body), body, "application/json");
+    REQUIRE(r);
+    CHECK(r->status == 200);
+    r = s.client->Post("/webhooks/service/forwardemail", fe_headers(body), body, "application/json");
+    REQUIRE(r);
+    CHECK(r->status == 200);
+    REQUIRE(s.writer.events.size() == 1);
+    CHECK(s.writer.events[0].campaign_uuid == campaign);
+    const auto metrics = s.client->Get("/metrics");
+    REQUIRE(metrics);
+    CHECK(metrics->body.find("bounce_hooks_requests_total{provider=\"forwardemail\",status=\"200\"} 2") != std::string::npos);
+    CHECK(metrics->body.find("bounce_hooks_events_accepted_total{provider=\"forwardemail\"} 1") != std::string::npos);
+    CHECK(metrics->body.find("bounce_hooks_events_duplicate_total{provider=\"forwardemail\"} 1") != std::string::npos);
+}
+
+TEST_CASE("server: forgeries are refused and counted, nothing stored") {
+    RunningServer s;
+    const std::string body = fe_body("a@example.com");
+    auto r = s.client->Post("/webhooks/service/forwardemail", {{"X-Webhook-Signature", std::string(64, '0')}}, body,
+                            "application/json");
+    REQUIRE(r);
+    CHECK(r->status == 403);
+    r = s.client->Post("/webhooks/service/postmark", "{}", "application/json");
+    REQUIRE(r);
+    CHECK(r->status == 401);
+    CHECK(r->get_header_value("WWW-Authenticate").find("Basic") == 0);
+    CHECK(s.writer.events.empty());
+    const auto metrics = s.client->Get("/metrics");
+    CHECK(metrics->body.find("bounce_hooks_verification_failures_total{provider=\"forwardemail\"} 1") != std::string::npos);
+    CHECK(metrics->body.find("bounce_hooks_verification_failures_total{provider=\"postmark\"} 1") != std::string::npos);
+}
+
+TEST_CASE("server: bodies over max_body_bytes get 413") {
+    RunningServer s(1024);
+    const std::string big(2048, 'x');
+    auto r = s.client->Post("/webhooks/service/forwardemail", big, "application/json");
+    REQUIRE(r);
+    CHECK(r->status == 413);
+    const std::string small = fe_body("b@example.com");
+    r = s.client->Post("/webhooks/service/forwardemail", fe_headers(small), small, "application/json");
+    REQUIRE(r);
+    CHECK(r->status == 200);
+}
+
+TEST_CASE("server: providers not configured and unknown paths are 404") {
+    RunningServer s;
+    for (const char* path : {"/webhooks/service/ses", "/webhooks/service/nosuch", "/webhooks/service/SES", "/other"}) {
+        auto r = s.client->Post(path, "{}", "application/json");
+        REQUIRE(r);
+        INFO(path);
+        CHECK(r->status == 404);
+    }
+    auto health = s.client->Get("/healthz");
+    REQUIRE(health);
+    CHECK(health->status == 200);
+}
+
+TEST_CASE("server: Mandrill's unsigned HEAD check is answered 200; GET is not") {
+    RunningServer s;
+    auto head = s.client->Head("/webhooks/service/mandrill");
+    REQUIRE(head);
+    CHECK(head->status == 200);
+    auto get = s.client->Get("/webhooks/service/mandrill");
+    REQUIRE(get);
+    CHECK(get->status == 405);
+    auto head_other = s.client->Head("/webhooks/service/forwardemail");
+    REQUIRE(head_other);
+    CHECK(head_other->status == 400);
+}
+
+TEST_CASE("server: outbox failure answers 503 so the provider retries") {
+    RunningServer s;
+    s.writer.fail = true;
+    const std::string body = fe_body("c@example.com");
+    auto r = s.client->Post("/webhooks/service/forwardemail", fe_headers(body), body, "application/json");
+    REQUIRE(r);
+    CHECK(r->status == 503);
+    s.writer.fail = false;
+    r = s.client->Post("/webhooks/service/forwardemail", fe_headers(body), body, "application/json");
+    REQUIRE(r);
+    CHECK(r->status == 200);
+    CHECK(s.writer.events.size() == 1);
+}
+
+TEST_CASE("server: garbage never produces a 500") {
+    RunningServer s;
+    const std::vector<std::string> bodies = {"", "\xff\xfe\x00", "[", "null", "{\"recipient\":{}}", std::string(3000, '['),
+                                             "mandrill_events=%ZZ"};
+    for (const char* provider : {"forwardemail", "mandrill", "postmark"}) {
+        for (const auto& body : bodies) {
+            httplib::Headers h = fe_headers(body);
+            h.emplace("X-Mandrill-Signature", "AAAA");
+            h.emplace("Authorization", "Basic " + webhooks::base64_encode("u:p"));
+            auto r = s.client->Post(std::string("/webhooks/service/") + provider, h, body, "application/json");
+            REQUIRE(r);
+            INFO(provider << " " << body.substr(0, 20));
+            CHECK(r->status >= 200);
+            CHECK(r->status < 500);
+        }
+    }
+}
+
+TEST_CASE("listen addresses are parsed strictly") {
+    std::string host;
+    int port = 0;
+    CHECK(webhooks::split_listen("127.0.0.1:8025", host, port));
+    CHECK(host == "127.0.0.1");
+    CHECK(port == 8025);
+    CHECK(webhooks::split_listen("[::1]:80", host, port));
+    CHECK(host == "::1");
+    CHECK_FALSE(webhooks::split_listen("8025", host, port));
+    CHECK_FALSE(webhooks::split_listen("host:99999", host, port));
+    CHECK_FALSE(webhooks::split_listen("host:", host, port));
+}
