@@ -6,6 +6,7 @@
 
 #include <cstdio>
 #include <iostream>
+#include <sstream>
 #include <thread>
 
 #include "conf/config.hpp"
@@ -62,7 +63,8 @@ int run(int argc, char** argv) {
         try {
             providers = webhooks::make_providers(*loaded.config->hooks, services);
         } catch (const webhooks::ProviderConfigError& e) {
-            errors.push_back(config_path + ": " + e.what());
+            std::istringstream lines(e.what());
+            for (std::string line; std::getline(lines, line);) errors.push_back(config_path + ": " + line);
         }
         std::string host;
         int port = 0;
@@ -80,6 +82,14 @@ int run(int argc, char** argv) {
         std::cerr << "bounce-hooks: refusing to run as root; pass --user NAME to switch users after binding\n";
         return 1;
     }
+
+    // Signals are taken synchronously by one thread so shutdown runs outside any signal handler. They
+    // are blocked before any thread exists, because threads inherit the mask.
+    sigset_t stop_signals;
+    sigemptyset(&stop_signals);
+    sigaddset(&stop_signals, SIGTERM);
+    sigaddset(&stop_signals, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
     forwarder::log::configure(foreground ? forwarder::log::Target::stderr_stream : forwarder::log::Target::syslog,
                               "bounce-hooks");
@@ -129,12 +139,6 @@ int run(int argc, char** argv) {
     outbox->set_enqueue_listener([&dispatcher] { dispatcher.wake(); });
     dispatcher.start();
 
-    // Signals are taken synchronously by one thread so shutdown runs outside any signal handler.
-    sigset_t stop_signals;
-    sigemptyset(&stop_signals);
-    sigaddset(&stop_signals, SIGTERM);
-    sigaddset(&stop_signals, SIGINT);
-    pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
     std::thread signal_thread([&] {
         int sig = 0;
         sigwait(&stop_signals, &sig);

@@ -24,11 +24,20 @@ Request to_request(const httplib::Request& req) {
 std::map<std::string, std::unique_ptr<Provider>> make_providers(const conf::HooksConfig& config,
                                                                 const Services& services) {
     std::map<std::string, std::unique_ptr<Provider>> out;
+    std::string errors;  // every section's problem, one per line, so --check-config shows them all
     for (const auto& [name, provider_config] : config.providers) {
         const ProviderEntry* entry = find_provider(name);
-        if (entry == nullptr) throw ProviderConfigError("[hooks." + name + "] is not a supported provider");
-        out.emplace(name, entry->make(provider_config, services));
+        if (entry == nullptr) {
+            errors += (errors.empty() ? "" : "\n") + std::string("[hooks.") + name + "] is not a supported provider";
+            continue;
+        }
+        try {
+            out.emplace(name, entry->make(provider_config, services));
+        } catch (const ProviderConfigError& e) {
+            errors += (errors.empty() ? "" : "\n") + std::string(e.what());
+        }
     }
+    if (!errors.empty()) throw ProviderConfigError(errors);
     return out;
 }
 

@@ -21,7 +21,8 @@ namespace webhooks {
 // One log line per refused or failed request; `warning` separates trouble from routine.
 using RequestLogger = std::function<void(bool warning, std::string_view line)>;
 
-// Builds every provider named in the config. Throws ProviderConfigError naming the section.
+// Builds every provider named in the config. Throws ProviderConfigError listing every failing
+// section, one per line.
 std::map<std::string, std::unique_ptr<Provider>> make_providers(const conf::HooksConfig& config,
                                                                 const Services& services);
 

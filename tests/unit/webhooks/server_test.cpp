@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 #include <httplib.h>
 
+#include <algorithm>
 #include <set>
 #include <thread>
 
@@ -203,4 +204,21 @@ TEST_CASE("listen addresses are parsed strictly") {
     CHECK_FALSE(webhooks::split_listen("8025", host, port));
     CHECK_FALSE(webhooks::split_listen("host:99999", host, port));
     CHECK_FALSE(webhooks::split_listen("host:", host, port));
+}
+
+TEST_CASE("provider configuration errors are all reported, one line each") {
+    conf::HooksConfig config;
+    config.providers["sendgrid"].public_key = "bm90IGEga2V5";
+    config.providers["mailgun"];
+    config.providers["forwardemail"].key = "fine";
+    try {
+        webhooks::make_providers(config, services_at(0));
+        FAIL("expected ProviderConfigError");
+    } catch (const webhooks::ProviderConfigError& e) {
+        const std::string text = e.what();
+        CHECK(text.find("[hooks.sendgrid] public_key") != std::string::npos);
+        CHECK(text.find("[hooks.mailgun] needs signing_key") != std::string::npos);
+        CHECK(text.find("forwardemail") == std::string::npos);
+        CHECK(std::count(text.begin(), text.end(), '\n') == 1);
+    }
 }
