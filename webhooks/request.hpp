@@ -17,6 +17,7 @@ struct Request {
     std::multimap<std::string, std::string, CaseInsensitiveLess> headers;
     std::multimap<std::string, std::string> query;  // decoded query parameters
     std::string_view body;                          // raw bytes exactly as received
+    std::string remote_addr;                        // peer address, for log lines only
 
     // First value of a header, or nullptr when absent.
     const std::string* header(const std::string& name) const;

@@ -1,6 +1,7 @@
 #include "webhooks/server.hpp"
 
 #include <httplib.h>
+#include <sys/socket.h>
 
 #include "webhooks/registry.hpp"
 
@@ -16,6 +17,7 @@ Request to_request(const httplib::Request& req) {
     for (const auto& [name, value] : req.headers) out.headers.emplace(name, value);
     for (const auto& [name, value] : req.params) out.query.emplace(name, value);
     out.body = req.body;
+    out.remote_addr = req.remote_addr;
     return out;
 }
 
@@ -74,6 +76,12 @@ HooksServer::HooksServer(const conf::HooksConfig& config, std::map<std::string, 
     http_->set_write_timeout(config_.read_timeout);
     http_->set_keep_alive_max_count(100);
     http_->set_keep_alive_timeout(5);
+    // httplib's default also sets SO_REUSEPORT, which would let a second instance (or any process of the
+    // same user) bind the same port and silently receive part of the webhooks.
+    http_->set_socket_options([](int sock) {
+        int yes = 1;
+        setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    });
     install_routes();
 }
 
@@ -141,7 +149,10 @@ std::pair<int, std::string> HooksServer::process(const std::string& name, const 
     }
     metrics_.count_request(name, outcome.status);
     if (outcome.auth_failed()) metrics_.count_verification_failure(name);
-    if (logger_ && outcome.status != 200) logger_(outcome.status >= 500, name + ": " + std::to_string(outcome.status) + " " + outcome.message);
+    if (logger_ && outcome.status != 200) {
+        logger_(outcome.status >= 500, name + ": " + std::to_string(outcome.status) + " " + outcome.message +
+                                           (request.remote_addr.empty() ? "" : " (from " + request.remote_addr + ")"));
+    }
     std::string body = outcome.response_body ? outcome.response_body->dump() : message_body(outcome.message);
     return {outcome.status, std::move(body)};
 }
@@ -154,7 +165,42 @@ void HooksServer::install_routes() {
         if (status == 401) res.set_header("WWW-Authenticate", "Basic realm=\"bounce-hooks\"");
         if (req.method != "HEAD") res.set_content(body, "application/json");
     };
-    http_->Post(R"(/webhooks/service/([a-z]+))", handle);
+    // The body is read here, not by httplib: httplib 0.11 enforces payload_max_length only for
+    // Content-Length bodies, so a chunked body would otherwise grow without limit.
+    http_->Post(R"(/webhooks/service/([a-z]+))",
+                [this, handle](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
+                    if (req.is_multipart_form_data()) {
+                        res.status = 415;
+                        res.set_header("Connection", "close");
+                        res.set_content(message_body("multipart bodies are not accepted"), "application/json");
+                        return;
+                    }
+                    std::string body;
+                    bool too_large = false;
+                    const bool complete = reader([&](const char* data, std::size_t length) {
+                        if (body.size() + length > config_.max_body_bytes) {
+                            too_large = true;
+                            return false;
+                        }
+                        body.append(data, length);
+                        return true;
+                    });
+                    if (too_large || res.status == 413) {
+                        res.status = 413;
+                        res.set_header("Connection", "close");
+                        res.set_content(message_body("request body too large"), "application/json");
+                        return;
+                    }
+                    if (!complete) {
+                        res.status = 400;
+                        res.set_header("Connection", "close");
+                        res.set_content(message_body("request body could not be read"), "application/json");
+                        return;
+                    }
+                    httplib::Request with_body = req;
+                    with_body.body = std::move(body);
+                    handle(with_body, res);
+                });
     // httplib routes HEAD through the GET handlers; only HEAD is meaningful here (Mandrill's check).
     http_->Get(R"(/webhooks/service/([a-z]+))", [handle](const httplib::Request& req, httplib::Response& res) {
         if (req.method == "HEAD") return handle(req, res);
@@ -171,7 +217,13 @@ void HooksServer::install_routes() {
         res.status = 400;
         res.set_content(message_body("malformed request"), "application/json");
     });
-    http_->set_error_handler([](const httplib::Request&, httplib::Response& res) {
+    http_->set_error_handler([this](const httplib::Request& req, httplib::Response& res) {
+        // Bodies over the cap never reach a handler; count them under their provider when it is configured.
+        static constexpr std::string_view prefix = "/webhooks/service/";
+        if (res.status == 413 && req.path.starts_with(prefix)) {
+            const std::string name = req.path.substr(prefix.size());
+            if (providers_.count(name) != 0) metrics_.count_request(name, 413);
+        }
         if (res.body.empty()) {
             const char* text = res.status == 413 ? "request body too large"
                                : res.status == 404 ? "not found"

@@ -3,7 +3,13 @@
 #include <catch2/catch.hpp>
 #include <httplib.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cstdio>
 #include <set>
 #include <thread>
 
@@ -221,4 +227,100 @@ TEST_CASE("provider configuration errors are all reported, one line each") {
         CHECK(text.find("forwardemail") == std::string::npos);
         CHECK(std::count(text.begin(), text.end(), '\n') == 1);
     }
+}
+
+namespace {
+// Sends raw bytes and returns whatever the server answered (empty when it just closed the connection).
+std::string raw_exchange(int port, const std::string& request) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<uint16_t>(port));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    timeval tv{5, 0};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    std::string reply;
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) {
+        std::size_t sent = 0;
+        while (sent < request.size()) {
+            const ssize_t n = ::send(fd, request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
+            if (n <= 0) break;
+            sent += static_cast<std::size_t>(n);
+        }
+        char buf[4096];
+        ssize_t n;
+        while ((n = ::recv(fd, buf, sizeof buf, 0)) > 0) {
+            reply.append(buf, static_cast<std::size_t>(n));
+            if (reply.find("\r\n\r\n") != std::string::npos) break;
+        }
+    }
+    ::close(fd);
+    return reply;
+}
+}  // namespace
+
+TEST_CASE("server: chunked bodies over the cap are refused too, and counted") {
+    RunningServer s(1024);
+    std::string chunk(1500, 'x');
+    std::string request = "POST /webhooks/service/forwardemail HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n";
+    char size[16];
+    std::snprintf(size, sizeof size, "%zx\r\n", chunk.size());
+    request += size + chunk + "\r\n0\r\n\r\n";
+    const std::string reply = raw_exchange(s.server->port(), request);
+    INFO(reply);
+    CHECK(reply.rfind("HTTP/1.1 413", 0) == 0);
+    CHECK(s.writer.events.empty());
+    const auto metrics = s.client->Get("/metrics");
+    REQUIRE(metrics);
+    CHECK(metrics->body.find("bounce_hooks_requests_total{provider=\"forwardemail\",status=\"413\"} 1") != std::string::npos);
+}
+
+TEST_CASE("server: oversized headers and request lines are refused without reaching a provider") {
+    RunningServer s;
+    const std::string huge_header = "POST /webhooks/service/forwardemail HTTP/1.1\r\nHost: x\r\nX-Big: " +
+                                    std::string(20000, 'a') + "\r\nContent-Length: 2\r\n\r\n{}";
+    const std::string reply = raw_exchange(s.server->port(), huge_header);
+    CHECK(reply.rfind("HTTP/1.1 200", 0) != 0);
+    const std::string long_uri = "GET /" + std::string(20000, 'a') + " HTTP/1.1\r\nHost: x\r\n\r\n";
+    const std::string reply2 = raw_exchange(s.server->port(), long_uri);
+    CHECK(reply2.rfind("HTTP/1.1 200", 0) != 0);
+    CHECK(s.writer.events.empty());
+    auto health = s.client->Get("/healthz");  // still serving
+    REQUIRE(health);
+    CHECK(health->status == 200);
+}
+
+TEST_CASE("server: the rest of an oversized body is never parsed as a further request") {
+    RunningServer s(1024);
+    // A request smuggled inside the tail of an oversized chunked body must not be served.
+    const std::string smuggled = fe_body("smuggled@example.com");
+    std::string inner = "POST /webhooks/service/forwardemail HTTP/1.1\r\nHost: x\r\nContent-Length: " +
+                        std::to_string(smuggled.size()) + "\r\nX-Webhook-Signature: " +
+                        webhooks::hex_encode(webhooks::hmac_sha256("fe-key", smuggled)) + "\r\n\r\n" + smuggled;
+    std::string filler(1100, 'x');
+    char size[16];
+    std::snprintf(size, sizeof size, "%zx\r\n", filler.size());
+    std::string request = "POST /webhooks/service/forwardemail HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n";
+    request += size + filler + "\r\n";
+    request += inner;
+    const std::string reply = raw_exchange(s.server->port(), request);
+    CHECK(reply.rfind("HTTP/1.1 413", 0) == 0);
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    CHECK(s.writer.events.empty());
+    // Same with a Content-Length body over the cap followed by a pipelined request.
+    std::string request2 = "POST /webhooks/service/forwardemail HTTP/1.1\r\nHost: x\r\nContent-Length: 1100\r\n\r\n" +
+                           std::string(1100, 'y') + inner;
+    const std::string reply2 = raw_exchange(s.server->port(), request2);
+    CHECK(reply2.rfind("HTTP/1.1 413", 0) == 0);
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    CHECK(s.writer.events.empty());
+}
+
+TEST_CASE("server: multipart bodies are refused before they are read") {
+    RunningServer s;
+    auto r = s.client->Post("/webhooks/service/forwardemail", {{"X-Webhook-Signature", "00"}},
+                            "--b\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nx\r\n--b--\r\n",
+                            "multipart/form-data; boundary=b");
+    REQUIRE(r);
+    CHECK(r->status == 415);
 }
