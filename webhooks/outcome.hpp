@@ -21,6 +21,8 @@ struct Outcome {
     // Runs only after the events are durable (e.g. remembering a Mailgun token as used), so a request
     // that failed with 503 can be retried by the provider.
     std::function<void()> on_committed;
+    // Logged even though it succeeded (subscription changes an operator should see).
+    bool notable = false;
 
     static Outcome accepted(std::vector<forwarder::Event> events, std::string message = "accepted");
     static Outcome ignored(std::string message);

@@ -3,6 +3,7 @@
 #include <httplib.h>
 #include <sys/socket.h>
 
+#include "webhooks/bounded_task_queue.hpp"
 #include "webhooks/registry.hpp"
 
 namespace webhooks {
@@ -70,7 +71,7 @@ HooksServer::HooksServer(const conf::HooksConfig& config, std::map<std::string, 
     : config_(config), providers_(std::move(providers)), writer_(writer), logger_(std::move(logger)),
       http_(std::make_unique<httplib::Server>()) {
     const std::size_t threads = config_.threads > 0 ? static_cast<std::size_t>(config_.threads) : 1;
-    http_->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+    http_->new_task_queue = [threads] { return new BoundedTaskQueue(threads, threads * 4); };
     http_->set_payload_max_length(config_.max_body_bytes);
     http_->set_read_timeout(config_.read_timeout);
     http_->set_write_timeout(config_.read_timeout);
@@ -149,7 +150,7 @@ std::pair<int, std::string> HooksServer::process(const std::string& name, const 
     }
     metrics_.count_request(name, outcome.status);
     if (outcome.auth_failed()) metrics_.count_verification_failure(name);
-    if (logger_ && outcome.status != 200) {
+    if (logger_ && (outcome.status != 200 || outcome.notable)) {
         logger_(outcome.status >= 500, name + ": " + std::to_string(outcome.status) + " " + outcome.message +
                                            (request.remote_addr.empty() ? "" : " (from " + request.remote_addr + ")"));
     }

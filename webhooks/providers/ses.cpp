@@ -54,6 +54,13 @@ public:
         // account can send validly signed messages from its own topic.
         if (std::find(topics_.begin(), topics_.end(), sns->topic_arn) == topics_.end())
             return Outcome::forbidden("TopicArn not in topic_arns");
+        if (sns->type == "UnsubscribeConfirmation") {
+            // Nothing is done with it, so nothing is fetched, not even the certificate: its SubscribeURL
+            // would re-subscribe the endpoint (listmonk's misspelt type check does exactly that).
+            Outcome o = Outcome::ignored("unsubscribe confirmation for " + sns->topic_arn + " acknowledged");
+            o.notable = true;
+            return o;
+        }
         Digest digest;
         if (sns->signature_version == "1") digest = Digest::sha1;
         else if (sns->signature_version == "2") digest = Digest::sha256;
@@ -75,10 +82,6 @@ public:
         if (!key->verify(digest, sns_string_to_sign(*sns), *signature))
             return Outcome::forbidden("SNS signature does not verify");
 
-        if (sns->type == "UnsubscribeConfirmation") {
-            // Its SubscribeURL would re-subscribe the endpoint: acknowledge and fetch nothing.
-            return Outcome::ignored("unsubscribe confirmation acknowledged");
-        }
         if (sns->type == "SubscriptionConfirmation") return confirm_subscription(*sns);
         return notification(*sns);
     }
@@ -129,8 +132,9 @@ private:
         const FetchResult r = services_.fetcher->get(*sns.subscribe_url, max_confirmation_bytes);
         if (!r.ok || r.status != 200 || r.body.find("ConfirmSubscriptionResponse") == std::string::npos)
             return Outcome::unavailable("subscription confirmation failed" + (r.ok ? "" : ": " + r.error));
-        Outcome o = Outcome::ignored("subscription confirmed");
-        o.message = "subscription confirmed";
+        Outcome o = Outcome::ignored("subscription to " + sns.topic_arn + " confirmed");
+        o.message = "subscription to " + sns.topic_arn + " confirmed";
+        o.notable = true;
         return o;
     }
 

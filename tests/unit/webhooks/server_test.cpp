@@ -10,12 +10,15 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <atomic>
+#include <condition_variable>
 #include <set>
 #include <thread>
 
 #include "support.hpp"
 #include "webhooks/encoding.hpp"
 #include "webhooks/mac.hpp"
+#include "webhooks/bounded_task_queue.hpp"
 #include "webhooks/server.hpp"
 
 using namespace test_support;
@@ -323,4 +326,40 @@ TEST_CASE("server: multipart bodies are refused before they are read") {
                             "multipart/form-data; boundary=b");
     REQUIRE(r);
     CHECK(r->status == 415);
+}
+
+TEST_CASE("bounded task queue runs every task on its fixed workers and blocks producers when full") {
+    std::atomic<int> done{0};
+    std::mutex gate_mutex;
+    std::condition_variable gate_cv;
+    bool open = false;
+    {
+        webhooks::BoundedTaskQueue queue(2, 2);
+        for (int i = 0; i < 2; ++i) {
+            queue.enqueue([&] {
+                std::unique_lock lock(gate_mutex);
+                gate_cv.wait(lock, [&] { return open; });
+                ++done;
+            });
+        }
+        queue.enqueue([&] { ++done; });
+        queue.enqueue([&] { ++done; });
+        // Both workers are blocked and the queue holds 2: the next enqueue must wait.
+        std::atomic<bool> fifth_enqueued{false};
+        std::thread producer([&] {
+            queue.enqueue([&] { ++done; });
+            fifth_enqueued = true;
+        });
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        CHECK_FALSE(fifth_enqueued);
+        {
+            std::lock_guard lock(gate_mutex);
+            open = true;
+        }
+        gate_cv.notify_all();
+        producer.join();
+        CHECK(fifth_enqueued);
+        queue.shutdown();
+    }
+    CHECK(done == 5);
 }

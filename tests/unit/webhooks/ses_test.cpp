@@ -323,7 +323,11 @@ TEST_CASE("SNS: UnsubscribeConfirmation is acknowledged without fetching its Sub
     const Outcome o = post(*s.provider, sign_sns(m));
     CHECK(o.status == 200);
     CHECK(o.events.empty());
-    CHECK(s.fetcher->requested == std::vector<std::string>{kCertUrl});
+    CHECK(s.fetcher->requested.empty());
+    auto foreign = m;
+    foreign["TopicArn"] = "arn:aws:sns:us-east-1:999999999999:other";
+    CHECK(post(*s.provider, sign_sns(foreign)).status == 403);
+    CHECK(s.fetcher->requested.empty());
 }
 
 TEST_CASE("SES: bounce mapping, one event per recipient, campaign from headers") {
