@@ -21,6 +21,7 @@ namespace {
 constexpr std::size_t max_certificate_bytes = 10 * 1024;
 constexpr std::size_t max_cached_certificates = 64;
 constexpr std::size_t max_confirmation_bytes = 64 * 1024;
+constexpr std::int64_t failed_certificate_retry_seconds = 300;
 
 // "arn:aws:sns:us-east-2:123:topic" -> "us-east-2".
 std::string arn_region(const std::string& arn) {
@@ -97,6 +98,15 @@ private:
                 return std::nullopt;
             }
         }
+        const std::int64_t now = services_.clock();
+        {
+            // A certificate URL that just failed is not fetched again for a while: otherwise every
+            // forged request naming a well-formed but wrong URL would cost an outbound HTTPS request.
+            std::lock_guard lock(mutex_);
+            const auto failed = failed_until_.find(url);
+            if (failed != failed_until_.end() && failed->second > now)
+                return Outcome::forbidden("signing certificate recently unavailable");
+        }
         std::string pem;
         if (!cache_dir_.empty()) {
             // The URL is validated, so its last segment is "SimpleNotificationService-<hex>.pem": a safe file name.
@@ -113,16 +123,28 @@ private:
             if (!services_.fetcher) return Outcome::unavailable("signing certificate not in cert_cache_dir");
             FetchResult fetched = services_.fetcher->get(url, max_certificate_bytes);
             if (!fetched.ok) return Outcome::unavailable("cannot fetch signing certificate: " + fetched.error);
-            if (fetched.status != 200) return Outcome::forbidden("signing certificate URL answered " + std::to_string(fetched.status));
+            if (fetched.status != 200) {
+                remember_failure(url, now);
+                return Outcome::forbidden("signing certificate URL answered " + std::to_string(fetched.status));
+            }
             pem = std::move(fetched.body);
         }
         std::string error;
         key = PublicKey::from_rsa_certificate_pem(pem, error);
-        if (!key) return Outcome::forbidden("signing certificate unusable: " + error);
+        if (!key) {
+            remember_failure(url, now);
+            return Outcome::forbidden("signing certificate unusable: " + error);
+        }
         std::lock_guard lock(mutex_);
         if (cache_.size() >= max_cached_certificates) cache_.clear();
         cache_.emplace(url, key);
         return std::nullopt;
+    }
+
+    void remember_failure(const std::string& url, std::int64_t now) {
+        std::lock_guard lock(mutex_);
+        if (failed_until_.size() >= max_cached_certificates) failed_until_.clear();
+        failed_until_[url] = now + failed_certificate_retry_seconds;
     }
 
     Outcome confirm_subscription(const SnsMessage& sns) {
@@ -230,6 +252,7 @@ private:
     Services services_;
     std::mutex mutex_;
     std::unordered_map<std::string, std::shared_ptr<const PublicKey>> cache_;
+    std::unordered_map<std::string, std::int64_t> failed_until_;
 };
 
 }  // namespace

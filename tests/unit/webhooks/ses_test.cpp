@@ -413,3 +413,29 @@ TEST_CASE("SES: configuration without topic_arns is refused") {
     CHECK_THROWS_AS(make("ses", conf::ProviderConfig{}, services_at(0, std::make_shared<RecordingFetcher>())),
                     webhooks::ProviderConfigError);
 }
+
+TEST_CASE("SNS: a certificate URL that failed is not fetched again for a while") {
+    auto fetcher = std::make_shared<RecordingFetcher>();
+    const std::string missing = "https://sns.us-east-1.amazonaws.com/SimpleNotificationService-00ff.pem";
+    fetcher->serve(missing, "<Error>NoSuchKey</Error>", 404);
+    conf::ProviderConfig c;
+    c.topic_arns = {kTopic};
+    std::int64_t now = 1790000000;
+    webhooks::Services services{[&now] { return now; }, fetcher};
+    auto ses = make("ses", c, services);
+    auto m = envelope("Notification", "{}");
+    m["SigningCertURL"] = missing;
+    const std::string body = sign_sns(m);
+    CHECK(post(*ses, body).status == 403);
+    CHECK(post(*ses, body).status == 403);
+    CHECK(fetcher->requested.size() == 1);
+    now += 301;
+    CHECK(post(*ses, body).status == 403);
+    CHECK(fetcher->requested.size() == 2);
+    // Transport failures are our side's trouble: 503 so SNS retries, and no back-off recorded.
+    auto unreachable = envelope("Notification", "{}");
+    unreachable["SigningCertURL"] = "https://sns.us-east-1.amazonaws.com/SimpleNotificationService-0bad.pem";
+    CHECK(post(*ses, sign_sns(unreachable)).status == 503);
+    CHECK(post(*ses, sign_sns(unreachable)).status == 503);
+    CHECK(fetcher->requested.size() == 4);
+}
