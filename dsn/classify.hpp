@@ -1,0 +1,42 @@
+// Reason and hard/soft/complaint classification. The knowledge lives in data tables
+// (reason_phrases.cpp, status_reasons.cpp, reason_types.cpp); this interface only combines them.
+#pragma once
+
+#include "dsn/report.hpp"
+
+#include <string>
+#include <string_view>
+
+namespace dsn::classify {
+
+// What a decoder knows about one failed recipient.
+struct Evidence {
+    std::string_view diagnostic;       // remote reply / explanation text
+    std::string_view diagnostic_type;  // "smtp", "x-unix", ... (from Diagnostic-Code), lower case
+    std::string_view status;           // enhanced status code
+    std::string_view reply_code;       // SMTP reply code
+    std::string_view action;           // failed / delayed
+    std::string_view dialect_reason;   // a reason the dialect decided from its own codes, if any
+    std::string_view smtp_command;     // the SMTP command that failed (MAIL, RCPT, DATA), if known
+    std::string_view remote_mta;       // receiving host, for remote-host tables
+    std::string_view recipient;        // for remote-host tables keyed by domain
+    std::string_view notice;           // a short human-readable explanation that accompanies the report
+};
+
+// A Sisimai v5.1 reason; never empty ("undefined" when nothing fits).
+std::string decide_reason(const Evidence& evidence);
+
+// First reason whose phrases occur in `text` (lower-case compare), or empty.
+std::string_view reason_from_text(std::string_view text);
+
+// Reason implied by an enhanced status code, or empty when the code decides nothing.
+std::string_view reason_from_status(std::string_view status);
+
+// The Sisimai rule: hard for userunknown, hostunknown, hasmoved and permanent notaccept;
+// complaint for feedback; soft otherwise.
+BounceType type_for(std::string_view reason, std::string_view status, std::string_view reply_code);
+
+// True when `reason` is one of the Sisimai v5.1 reasons.
+bool is_known_reason(std::string_view reason);
+
+}  // namespace dsn::classify

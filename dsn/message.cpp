@@ -1,0 +1,218 @@
+#include "dsn/message.hpp"
+
+#include "dsn/text.hpp"
+
+#include <gmime/gmime.h>
+
+#include <memory>
+#include <mutex>
+
+namespace dsn {
+namespace {
+
+struct GObjectUnref {
+    void operator()(gpointer p) const {
+        if (p) g_object_unref(p);
+    }
+};
+template <typename T>
+using GPtr = std::unique_ptr<T, GObjectUnref>;
+
+struct GFree {
+    void operator()(gpointer p) const { g_free(p); }
+};
+using GString = std::unique_ptr<char, GFree>;
+
+void ensure_gmime() {
+    static std::once_flag once;
+    std::call_once(once, [] { g_mime_init(); });
+}
+
+std::string lower_mime_type(GMimeContentType* type) {
+    if (!type) return {};
+    GString mime(g_mime_content_type_get_mime_type(type));
+    return mime ? text::to_lower(mime.get()) : std::string{};
+}
+
+// The decoded bytes of a leaf part (transfer encoding removed, charset untouched).
+std::string decoded_content(GMimePart* part) {
+    GMimeDataWrapper* wrapper = g_mime_part_get_content(part);
+    if (!wrapper) return {};
+    GPtr<GMimeStream> mem(g_mime_stream_mem_new());
+    if (g_mime_data_wrapper_write_to_stream(wrapper, mem.get()) < 0) return {};
+    GByteArray* bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem.get()));
+    if (!bytes || bytes->len == 0) return {};
+    return text::normalize_newlines(std::string_view(reinterpret_cast<const char*>(bytes->data), bytes->len));
+}
+
+// Text of a text/* part converted to UTF-8 by GMime (charset from the part, iconv underneath).
+std::string utf8_text(GMimeObject* object) {
+    if (!GMIME_IS_TEXT_PART(object)) return decoded_content(GMIME_PART(object));
+    if (std::string raw = decoded_content(GMIME_PART(object)); raw.find('\0') != std::string::npos) {
+        // A NUL byte ("=00" in quoted-printable) would end GMime's C string there and lose the rest
+        // of the text (Office 365 diagnostics follow such a link): drop it and convert here.
+        std::erase(raw, '\0');
+        const char* charset = g_mime_text_part_get_charset(GMIME_TEXT_PART(object));
+        if (!charset) return raw;
+        gsize written = 0;
+        GError* error = nullptr;
+        gchar* converted = g_convert(raw.data(), static_cast<gssize>(raw.size()), "UTF-8",
+                                     g_mime_charset_iconv_name(charset), nullptr, &written, &error);
+        if (error) g_error_free(error);
+        if (!converted) return raw;
+        std::string out(converted, written);
+        g_free(converted);
+        return out;
+    }
+    GString decoded(g_mime_text_part_get_text(GMIME_TEXT_PART(object)));
+    if (!decoded) return decoded_content(GMIME_PART(object));
+    return text::normalize_newlines(decoded.get());
+}
+
+Fields header_fields(GMimeObject* object) {
+    Fields fields;
+    GMimeHeaderList* list = g_mime_object_get_header_list(object);
+    if (!list) return fields;
+    int count = g_mime_header_list_get_count(list);
+    for (int i = 0; i < count; ++i) {
+        GMimeHeader* header = g_mime_header_list_get_header_at(list, i);
+        const char* name = g_mime_header_get_name(header);
+        const char* raw = g_mime_header_get_raw_value(header);
+        if (!name) continue;
+        fields.add(name, text::squeeze_spaces(raw ? raw : ""));
+    }
+    return fields;
+}
+
+class Walker {
+public:
+    explicit Walker(Message& out) : out_(out) {}
+
+    void walk(GMimeObject* object, int depth) {
+        if (!object || depth > 32) return;  // nesting beyond any real bounce: ignore the rest
+        if (GMIME_IS_MULTIPART(object)) {
+            GMimeMultipart* multipart = GMIME_MULTIPART(object);
+            std::string type = lower_mime_type(g_mime_object_get_content_type(object));
+            int count = g_mime_multipart_get_count(multipart);
+            if (count == 0) {
+                // A multipart whose boundary never occurs: GMime keeps the whole body as the
+                // prologue, which is where such a bounce's text is.
+                if (const char* prologue = g_mime_multipart_get_prologue(multipart))
+                    append_text(text::normalize_newlines(prologue));
+                return;
+            }
+            if (type == "multipart/alternative") {
+                walk_alternative(multipart, count, depth);
+                return;
+            }
+            for (int i = 0; i < count; ++i) walk(g_mime_multipart_get_part(multipart, i), depth + 1);
+            return;
+        }
+        if (GMIME_IS_MESSAGE_PART(object)) {
+            take_returned_message(GMIME_MESSAGE_PART(object));
+            return;
+        }
+        if (GMIME_IS_PART(object)) take_leaf(object);
+    }
+
+private:
+    // Prefer the plain-text alternative; fall back to the HTML one converted to text.
+    void walk_alternative(GMimeMultipart* multipart, int count, int depth) {
+        GMimeObject* html = nullptr;
+        for (int i = 0; i < count; ++i) {
+            GMimeObject* child = g_mime_multipart_get_part(multipart, i);
+            std::string type = lower_mime_type(g_mime_object_get_content_type(child));
+            if (type == "text/plain") {
+                take_leaf(child);
+                return;
+            }
+            if (type == "text/html" && !html) html = child;
+            if (GMIME_IS_MULTIPART(child)) {
+                walk(child, depth + 1);
+                return;
+            }
+        }
+        if (html) append_text(text::html_to_text(utf8_text(html)));
+    }
+
+    void take_returned_message(GMimeMessagePart* part) {
+        GMimeMessage* embedded = g_mime_message_part_get_message(part);
+        if (!embedded) return;
+        if (!out_.has_returned_message || out_.returned_headers.empty()) {
+            out_.returned_headers = header_fields(GMIME_OBJECT(embedded));
+        }
+        out_.has_returned_message = true;
+    }
+
+    void take_leaf(GMimeObject* object) {
+        std::string type = lower_mime_type(g_mime_object_get_content_type(object));
+        if (type == "message/delivery-status" || type == "message/global-delivery-status") {
+            out_.delivery_status.push_back(decoded_content(GMIME_PART(object)));
+        } else if (type == "message/feedback-report") {
+            out_.feedback_reports.push_back(decoded_content(GMIME_PART(object)));
+        } else if (type == "message/disposition-notification") {
+            out_.has_disposition_notification = true;
+        } else if (type == "text/rfc822-headers" || type == "message/global-headers" ||
+                   type == "text/rfc822-header") {
+            if (!out_.has_returned_message || out_.returned_headers.empty())
+                out_.returned_headers = parse_header_section(decoded_content(GMIME_PART(object)));
+            out_.has_returned_message = true;
+        } else if (type == "text/plain" || type.empty()) {
+            append_text(utf8_text(object));
+        } else if (type == "text/html") {
+            html_.push_back(text::html_to_text(utf8_text(object)));
+        }
+    }
+
+    void append_text(std::string&& part_text) {
+        if (part_text.empty()) return;
+        if (!out_.text.empty()) out_.text.push_back('\n');
+        out_.text.append(part_text);
+    }
+
+public:
+    void finish() {
+        if (out_.text.empty())
+            for (auto& html : html_) append_text(std::move(html));
+    }
+
+private:
+    Message& out_;
+    std::vector<std::string> html_;
+};
+
+}  // namespace
+
+std::optional<Message> load_message(std::string_view bytes) {
+    ensure_gmime();
+    if (bytes.empty()) return std::nullopt;
+    GPtr<GMimeStream> stream(g_mime_stream_mem_new_with_buffer(bytes.data(), bytes.size()));
+    GPtr<GMimeParser> parser(g_mime_parser_new_with_stream(stream.get()));
+    g_mime_parser_set_format(parser.get(), GMIME_FORMAT_MESSAGE);
+    GPtr<GMimeMessage> message(g_mime_parser_construct_message(parser.get(), nullptr));
+    if (!message) return std::nullopt;
+
+    Message out;
+    out.headers = header_fields(GMIME_OBJECT(message.get()));
+    if (const char* subject = g_mime_message_get_subject(message.get())) out.subject = subject;
+    if (const char* from = g_mime_object_get_header(GMIME_OBJECT(message.get()), "From")) {
+        GString decoded(g_mime_utils_header_decode_text(nullptr, from));
+        out.from = decoded ? decoded.get() : from;
+    }
+    GMimeObject* body = g_mime_message_get_mime_part(message.get());
+    if (body) {
+        GMimeContentType* type = g_mime_object_get_content_type(body);
+        out.content_type = lower_mime_type(type);
+        out.is_multipart = GMIME_IS_MULTIPART(body);
+        if (type) {
+            if (const char* report_type = g_mime_content_type_get_parameter(type, "report-type"))
+                out.report_type = text::to_lower(report_type);
+        }
+        Walker walker(out);
+        walker.walk(body, 0);
+        walker.finish();
+    }
+    return out;
+}
+
+}  // namespace dsn
