@@ -77,6 +77,9 @@ HooksServer::HooksServer(const conf::HooksConfig& config, std::map<std::string, 
     http_->set_write_timeout(config_.read_timeout);
     http_->set_keep_alive_max_count(100);
     http_->set_keep_alive_timeout(5);
+    // httplib writes headers and body separately; with Nagle on, keep-alive clients wait ~40 ms for
+    // the delayed ACK on every response.
+    http_->set_tcp_nodelay(true);
     // httplib's default also sets SO_REUSEPORT, which would let a second instance (or any process of the
     // same user) bind the same port and silently receive part of the webhooks.
     http_->set_socket_options([](int sock) {
