@@ -38,7 +38,8 @@ std::string arn_region(const std::string& arn) {
 class SesProvider final : public Provider {
 public:
     SesProvider(const conf::ProviderConfig& config, const Services& services)
-        : topics_(config.topic_arns), cache_dir_(config.cert_cache_dir), services_(services) {
+        : topics_(config.topic_arns), cache_dir_(config.cert_cache_dir), campaign_field_(config.campaign_field),
+          services_(services) {
         if (topics_.empty()) throw ProviderConfigError("[hooks.ses] needs topic_arns (the SNS topics to accept)");
         if (!services_.fetcher && cache_dir_.empty())
             throw ProviderConfigError("[hooks.ses] has neither a certificate fetcher nor cert_cache_dir");
@@ -173,7 +174,7 @@ private:
         std::string campaign, subscriber;
         if (!bool_field(*mail, "headersTruncated")) {
             if (const nlohmann::json* headers = array_field(*mail, "headers")) {
-                campaign = header_value(*headers, "X-Listmonk-Campaign");
+                campaign = header_value(*headers, campaign_field_);
                 subscriber = header_value(*headers, "X-Listmonk-Subscriber");
             }
         }
@@ -249,6 +250,7 @@ private:
 
     std::vector<std::string> topics_;
     std::string cache_dir_;
+    std::string campaign_field_;
     Services services_;
     std::mutex mutex_;
     std::unordered_map<std::string, std::shared_ptr<const PublicKey>> cache_;
