@@ -1,0 +1,168 @@
+// bounce-hooks: receives provider bounce webhooks, verifies them and writes normalized events to the
+// outbox shared with bounce-milter, from which the forwarder delivers them to listmonk, Redis or a file.
+#include <CLI/CLI.hpp>
+#include <signal.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <iostream>
+#include <sstream>
+#include <thread>
+
+#include "conf/config.hpp"
+#include "forwarder/dispatcher.hpp"
+#include "forwarder/log.hpp"
+#include "forwarder/outbox.hpp"
+#include "webhooks/outbox_writer.hpp"
+#include "webhooks/privileges.hpp"
+#include "webhooks/server.hpp"
+
+namespace {
+
+// Detaches from the terminal; called before any thread exists.
+bool daemonize(std::string& error) {
+    const pid_t pid = fork();
+    if (pid < 0) {
+        error = "fork failed";
+        return false;
+    }
+    if (pid > 0) _exit(0);
+    if (setsid() < 0) {
+        error = "setsid failed";
+        return false;
+    }
+    if (std::freopen("/dev/null", "r", stdin) == nullptr || std::freopen("/dev/null", "w", stdout) == nullptr ||
+        std::freopen("/dev/null", "w", stderr) == nullptr) {
+        error = "cannot redirect stdio";
+        return false;
+    }
+    return true;
+}
+
+int run(int argc, char** argv) {
+    CLI::App app{"bounce-hooks: verified provider bounce webhooks for listmonk"};
+    std::string config_path = "/etc/bounce-milter/bounce-milter.toml";
+    bool check_config = false, foreground = false, allow_root = false;
+    std::string user;
+    app.add_option("-c,--config", config_path, "configuration file");
+    app.add_flag("--check-config", check_config, "validate the configuration, print every error, exit 0/1");
+    app.add_flag("-f,--foreground", foreground, "stay in the foreground and log to stderr");
+    app.add_option("-u,--user", user, "switch to this user after binding (required when started as root)");
+    app.add_flag("--allow-root", allow_root, "keep running as root (tests only)");
+    CLI11_PARSE(app, argc, argv);
+
+    const conf::LoadResult loaded = conf::load_file(config_path);
+    std::vector<std::string> errors;
+    for (const auto& e : loaded.errors) errors.push_back(e.to_string());
+    std::map<std::string, std::unique_ptr<webhooks::Provider>> providers;
+    webhooks::Services services;
+    services.fetcher = webhooks::make_curl_fetcher();
+    if (loaded.config && !loaded.config->hooks) {
+        errors.push_back(config_path + ": no [hooks] section: bounce-hooks has nothing to serve");
+    } else if (loaded.config) {
+        try {
+            providers = webhooks::make_providers(*loaded.config->hooks, services);
+        } catch (const webhooks::ProviderConfigError& e) {
+            std::istringstream lines(e.what());
+            for (std::string line; std::getline(lines, line);) errors.push_back(config_path + ": " + line);
+        }
+        std::string host;
+        int port = 0;
+        if (!webhooks::split_listen(loaded.config->hooks->listen, host, port))
+            errors.push_back(config_path + ": [hooks] listen must be host:port");
+    }
+    for (const auto& e : errors) std::cerr << e << "\n";
+    if (!errors.empty()) return 1;
+    if (check_config) {
+        std::cout << config_path << ": OK (" << providers.size() << " provider(s))\n";
+        return 0;
+    }
+    const conf::Config& config = *loaded.config;
+    if (geteuid() == 0 && user.empty() && !allow_root) {
+        std::cerr << "bounce-hooks: refusing to run as root; pass --user NAME to switch users after binding\n";
+        return 1;
+    }
+
+    // Signals are taken synchronously by one thread so shutdown runs outside any signal handler. They
+    // are blocked before any thread exists, because threads inherit the mask.
+    sigset_t stop_signals;
+    sigemptyset(&stop_signals);
+    sigaddset(&stop_signals, SIGTERM);
+    sigaddset(&stop_signals, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+    forwarder::log::configure(foreground ? forwarder::log::Target::stderr_stream : forwarder::log::Target::syslog,
+                              "bounce-hooks");
+    std::size_t provider_count = providers.size();
+    webhooks::RequestLogger logger = [](bool warning, std::string_view line) {
+        if (warning) forwarder::log::warning(line);
+        else forwarder::log::info(line);
+    };
+
+    // The outbox and server are created before forking only as far as binding goes: threads start later.
+    std::unique_ptr<webhooks::HooksServer> server;
+    std::unique_ptr<forwarder::Outbox> outbox;
+    std::unique_ptr<webhooks::OutboxWriter> writer;
+    struct LateWriter final : webhooks::EventWriter {
+        webhooks::EventWriter* target = nullptr;
+        forwarder::EnqueueResult write(const std::vector<forwarder::Event>& events) override {
+            if (target == nullptr) throw forwarder::OutboxError("outbox not open");
+            return target->write(events);
+        }
+    } late_writer;
+    server = std::make_unique<webhooks::HooksServer>(*config.hooks, std::move(providers), late_writer, logger);
+    std::string error;
+    if (!server->bind(error)) {
+        std::cerr << "bounce-hooks: " << error << "\n";
+        return 1;
+    }
+    if (!user.empty()) {
+        if (!webhooks::drop_privileges(user, error)) {
+            std::cerr << "bounce-hooks: " << error << "\n";
+            return 1;
+        }
+    }
+    if (!foreground && !daemonize(error)) {
+        std::cerr << "bounce-hooks: " << error << "\n";
+        return 1;
+    }
+
+    try {
+        outbox = std::make_unique<forwarder::Outbox>(config.outbox.path, forwarder::sink_names(config));
+    } catch (const forwarder::OutboxError& e) {
+        forwarder::log::error(std::string("cannot open the outbox: ") + e.what());
+        return 1;
+    }
+    writer = std::make_unique<webhooks::OutboxWriter>(*outbox);
+    late_writer.target = writer.get();
+    forwarder::Dispatcher dispatcher(*outbox, forwarder::make_sinks(config), forwarder::dispatcher_options(config));
+    outbox->set_enqueue_listener([&dispatcher] { dispatcher.wake(); });
+    dispatcher.start();
+
+    std::thread signal_thread([&] {
+        int sig = 0;
+        sigwait(&stop_signals, &sig);
+        forwarder::log::info("stopping on signal " + std::to_string(sig));
+        server->stop();
+    });
+
+    forwarder::log::info("listening on port " + std::to_string(server->port()) + " with " +
+                         std::to_string(provider_count) + " provider(s)");
+    server->run();
+    pthread_kill(signal_thread.native_handle(), SIGTERM);
+    signal_thread.join();
+    dispatcher.stop();
+    outbox->set_enqueue_listener(nullptr);
+    return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    try {
+        return run(argc, argv);
+    } catch (const std::exception& e) {
+        std::cerr << "bounce-hooks: " << e.what() << "\n";
+        return 1;
+    }
+}

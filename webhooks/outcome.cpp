@@ -1,0 +1,25 @@
+#include "webhooks/outcome.hpp"
+
+namespace webhooks {
+
+namespace {
+Outcome with(int status, std::string message) {
+    Outcome o;
+    o.status = status;
+    o.message = std::move(message);
+    return o;
+}
+}  // namespace
+
+Outcome Outcome::accepted(std::vector<forwarder::Event> events, std::string message) {
+    Outcome o = with(200, std::move(message));
+    o.events = std::move(events);
+    return o;
+}
+Outcome Outcome::ignored(std::string message) { return with(200, "ignored: " + message); }
+Outcome Outcome::bad_request(std::string message) { return with(400, std::move(message)); }
+Outcome Outcome::unauthorized(std::string message) { return with(401, std::move(message)); }
+Outcome Outcome::forbidden(std::string message) { return with(403, std::move(message)); }
+Outcome Outcome::unavailable(std::string message) { return with(503, std::move(message)); }
+
+}  // namespace webhooks
