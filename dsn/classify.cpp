@@ -5,6 +5,7 @@
 #include "dsn/text.hpp"
 
 #include <bitset>
+#include <vector>
 
 namespace dsn::classify {
 namespace {
@@ -26,13 +27,33 @@ std::size_t reason_index(std::string_view reason) {
 // Which reasons' phrases occur in the diagnostic, computed once per recipient.
 using ReasonSet = std::bitset<64>;
 
+bool in_first_pass(std::string_view reason);
+
+// The phrase table with each reason's index and pass resolved once, instead of comparing reason
+// names for every phrase of every recipient.
+struct IndexedPhrase {
+    std::string_view phrase;
+    std::string_view reason;
+    std::size_t reason_index;
+    bool first_pass;
+};
+
+const std::vector<IndexedPhrase>& indexed_phrases() {
+    static const std::vector<IndexedPhrase> table = [] {
+        std::vector<IndexedPhrase> out;
+        for (const auto& entry : reason_phrases())
+            out.push_back({entry.phrase, entry.reason, reason_index(entry.reason), in_first_pass(entry.reason)});
+        return out;
+    }();
+    return table;
+}
+
 ReasonSet phrase_hits(std::string_view diagnostic) {
     ReasonSet hits;
     if (diagnostic.empty()) return hits;
-    for (const auto& entry : reason_phrases()) {
-        std::size_t index = reason_index(entry.reason);
-        if (hits.test(index)) continue;
-        if (text::icontains(diagnostic, entry.phrase)) hits.set(index);
+    for (const auto& entry : indexed_phrases()) {
+        if (hits.test(entry.reason_index)) continue;
+        if (text::icontains(diagnostic, entry.phrase)) hits.set(entry.reason_index);
     }
     return hits;
 }
@@ -89,8 +110,8 @@ bool in_first_pass(std::string_view reason) {
 
 // The first reason outside the first pass whose phrases occur, in table order.
 std::string_view second_pass_reason(const Context& c) {
-    for (const auto& entry : reason_phrases())
-        if (!in_first_pass(entry.reason) && c.text_says(entry.reason)) return entry.reason;
+    for (const auto& entry : indexed_phrases())
+        if (!entry.first_pass && c.hits.test(entry.reason_index)) return entry.reason;
     return {};
 }
 
