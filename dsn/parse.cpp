@@ -217,8 +217,14 @@ const char* to_string(BounceType type) noexcept {
 
 Report parse(std::string_view bytes, const Options& options) noexcept {
     try {
-        std::string normalized = text::normalize_newlines(bytes.substr(0, options.max_bytes));
-        auto message = load_message(normalized);
+        // Copy the message only when it has line ends to convert; many arrive with LF already.
+        std::string_view input = bytes.substr(0, options.max_bytes);
+        std::string normalized;
+        if (input.find('\r') != std::string_view::npos) {
+            normalized = text::normalize_newlines(input);
+            input = normalized;
+        }
+        auto message = load_message(input);
         if (!message) return {};
         return build_report(*message);
     } catch (const std::exception& e) {

@@ -84,20 +84,23 @@ std::size_t ifind(std::string_view haystack, std::string_view needle, std::size_
 }
 
 std::string normalize_newlines(std::string_view s) {
-    if (s.find('\r') == std::string_view::npos) return std::string(s);
+    std::size_t cr = s.find('\r');
+    if (cr == std::string_view::npos) return std::string(s);
     std::string out;
     out.reserve(s.size());
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        char c = s[i];
-        if (c == '\r') {
-            // CR LF and CR CR LF (seen in the wild) become one LF; a lone CR is a line end too.
-            if (i + 2 < s.size() && s[i + 1] == '\r' && s[i + 2] == '\n') i += 2;
-            else if (i + 1 < s.size() && s[i + 1] == '\n') ++i;
-            out.push_back('\n');
-        } else {
-            out.push_back(c);
-        }
+    std::size_t done = 0;
+    // Copy the runs between CRs whole; only the line ends need a decision.
+    while (cr != std::string_view::npos) {
+        out.append(s.data() + done, cr - done);
+        // CR LF and CR CR LF (seen in the wild) become one LF; a lone CR is a line end too.
+        std::size_t i = cr;
+        if (i + 2 < s.size() && s[i + 1] == '\r' && s[i + 2] == '\n') i += 2;
+        else if (i + 1 < s.size() && s[i + 1] == '\n') ++i;
+        out.push_back('\n');
+        done = i + 1;
+        cr = s.find('\r', done);
     }
+    out.append(s.data() + done, s.size() - done);
     return out;
 }
 
@@ -117,18 +120,22 @@ std::vector<std::string_view> split_lines(std::string_view s) {
 }
 
 std::string squeeze_spaces(std::string_view s) {
-    std::string out;
-    out.reserve(s.size());
+    // Written through a pointer into a buffer of the input's size (the output is never longer):
+    // header values go through here by the thousand, and push_back per character showed up.
+    std::string out(s.size(), '\0');
+    char* const begin = out.data();
+    char* w = begin;
     bool pending_space = false;
     for (char c : s) {
         if (is_space(c)) {
-            pending_space = !out.empty();
+            pending_space = w != begin;
             continue;
         }
-        if (pending_space) out.push_back(' ');
+        if (pending_space) *w++ = ' ';
         pending_space = false;
-        out.push_back(c);
+        *w++ = c;
     }
+    out.resize(static_cast<std::size_t>(w - begin));
     return out;
 }
 

@@ -59,3 +59,19 @@ TEST_CASE("ifind finds the first match across block boundaries and respects the 
     CHECK(dsn::text::ifind("@ab", "`ab") == std::string_view::npos);
     CHECK(dsn::text::ifind("x`AB", "`ab") == 1);
 }
+
+TEST_CASE("newline conversion copies runs between CRs and handles the ends", "[text]") {
+    CHECK(dsn::text::normalize_newlines("\r") == "\n");
+    CHECK(dsn::text::normalize_newlines("\r\r") == "\n\n");
+    CHECK(dsn::text::normalize_newlines("a\r\r\n") == "a\n");
+    CHECK(dsn::text::normalize_newlines("a\r\rb") == "a\n\nb");
+    CHECK(dsn::text::normalize_newlines("\r\nab\r\ncd") == "\nab\ncd");
+    CHECK(dsn::text::normalize_newlines("ab\r") == "ab\n");
+}
+
+TEST_CASE("squeezing spaces joins folded values and drops outer white space", "[text]") {
+    CHECK(dsn::text::squeeze_spaces("") == "");
+    CHECK(dsn::text::squeeze_spaces(" \t\n ") == "");
+    CHECK(dsn::text::squeeze_spaces("  a\n\t b  c ") == "a b c");
+    CHECK(dsn::text::squeeze_spaces("x") == "x");
+}
