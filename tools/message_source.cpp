@@ -4,11 +4,14 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <iterator>
 #include <sstream>
 #include <system_error>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace fs = std::filesystem;
 
@@ -22,16 +25,33 @@ bool read_stream(std::istream& in, std::string& out) {
     return !in.bad();
 }
 
+// Reads the whole file with plain read(2) into a buffer sized from fstat: a stringstream copy
+// cost as much as a tenth of GMime's parse per message.
 bool read_file(const fs::path& path, std::string& out, std::string& error) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
         error = std::string("cannot open: ") + std::strerror(errno);
         return false;
     }
-    if (!read_stream(in, out)) {
-        error = "read error";
-        return false;
+    struct stat info {};
+    std::size_t capacity = ::fstat(fd, &info) == 0 && info.st_size > 0 ? static_cast<std::size_t>(info.st_size) : 0;
+    out.resize(capacity + 1);  // one spare byte tells EOF apart from a file that grew meanwhile
+    std::size_t used = 0;
+    for (;;) {
+        if (used == out.size()) out.resize(out.size() * 2);
+        ssize_t n = ::read(fd, out.data() + used, out.size() - used);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) {
+            ::close(fd);
+            out.clear();
+            error = "read error";
+            return false;
+        }
+        if (n == 0) break;
+        used += static_cast<std::size_t>(n);
     }
+    ::close(fd);
+    out.resize(used);
     return true;
 }
 
