@@ -90,8 +90,14 @@ bool is_hostunknown(const Context& c) {
     return c.text_says("hostunknown") && !c.text_says("networkerror");
 }
 
+// Sender-side wording counts where the sender is what was judged: at MAIL FROM, after DATA, or
+// when the status code itself is vague. At MAIL FROM even a generic refusal is about the sender.
 bool is_rejected(const Context& c) {
-    return c.status_reason == "rejected" || c.text_says("rejected");
+    if (c.status_reason == "rejected") return true;
+    if (c.command_is("MAIL")) return c.text_says("rejected") || c.text_says("blocked");
+    if (c.command_is("DATA")) return c.status_reason != "userunknown" && c.text_says("rejected");
+    bool vague = c.status_reason.empty() || c.status_reason == "securityerror" || c.status_reason == "systemerror";
+    return vague && c.text_says("rejected");
 }
 
 // Reasons that may be decided before the status code is consulted, in the order they are asked.
@@ -100,7 +106,7 @@ bool is_rejected(const Context& c) {
 constexpr std::string_view kFirstPass[] = {
     "mailboxfull", "mesgtoobig", "exceedlimit", "suspend",     "hasmoved",     "norelaying",
     "authfailure", "userunknown", "filtered",   "requireptr",  "notcompliantrfc", "badreputation",
-    "rejected",    "hostunknown", "spamdetected", "speeding",  "toomanyconn",  "blocked"};
+    "rejected",    "hostunknown", "spamdetected", "toomanyconn", "speeding",  "blocked"};
 
 bool in_first_pass(std::string_view reason) {
     for (auto r : kFirstPass)
@@ -157,16 +163,22 @@ BounceType type_for(std::string_view reason, std::string_view status, std::strin
 std::string decide_reason(const Evidence& e) {
     if (std::string_view by_host = rhost::reason_for(e); !by_host.empty()) return std::string(by_host);
     if (!e.dialect_reason.empty()) return std::string(e.dialect_reason);
-    if (e.diagnostic_type == "x-unix") return "mailererror";
 
     Context c{e, reason_from_status(e.status), phrase_hits(e.diagnostic) | phrase_hits(e.notice)};
-    for (auto reason : kFirstPass)
+    for (auto reason : kFirstPass) {
+        // A local delivery program's failure (X-Unix) is a mailer error whatever it printed,
+        // unless it plainly reports a full mailbox or a size limit.
+        if (reason == "suspend" && e.diagnostic_type == "x-unix") return "mailererror";
         if (first_pass_true(reason, c)) return std::string(reason);
+    }
     // Wording of the remaining reasons (system, network, policy, ...) outranks a status code whose
     // generic meaning the first pass already found unconvincing.
     if (std::string_view by_text = second_pass_reason(c); !by_text.empty()) return std::string(by_text);
     if (!c.status_reason.empty()) return std::string(c.status_reason);
     if (e.action == "delayed") return "expired";
+    // 500-504 are the SMTP syntax and sequence errors of RFC 5321.
+    if (e.reply_code.size() == 3 && e.reply_code[0] == '5' && e.reply_code[1] == '0' && e.reply_code[2] <= '4')
+        return "syntaxerror";
     // A failure at MAIL FROM is about the sender, whatever the wording.
     if (text::iequals(e.smtp_command, "MAIL")) return "rejected";
     return e.status.empty() && e.reply_code.empty() && e.diagnostic.empty() ? "undefined" : "onhold";

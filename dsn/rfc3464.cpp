@@ -141,10 +141,10 @@ std::vector<Finding> decode_rfc3464(const Message& message) {
                 if (finding.recipient.empty()) continue;
                 finding.reporting_mta = context.reporting_mta;
                 // The reply often carries a more precise code than a generic X.0.0 Status field.
+                // The remote server's own code, quoted in the diagnostic, is more precise than the
+                // reporting MTA's summary in Status (often a generic X.0.0 or sendmail's 4.4.7).
                 std::string from_text = smtp::find_status(finding.diagnostic);
-                if (!from_text.empty() &&
-                    (finding.status.empty() || (finding.status.size() >= 5 && finding.status.substr(1) == ".0.0" &&
-                                                from_text[0] == finding.status[0])))
+                if (!from_text.empty() && (finding.status.empty() || from_text[0] == finding.status[0]))
                     finding.status = from_text;
                 finding.reply_code = smtp::find_reply_code(finding.diagnostic);
                 findings.push_back(std::move(finding));
