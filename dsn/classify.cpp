@@ -29,20 +29,53 @@ using ReasonSet = std::bitset<64>;
 
 bool in_first_pass(std::string_view reason);
 
-// The phrase table with each reason's index and pass resolved once, instead of comparing reason
-// names for every phrase of every recipient.
+// Pairs of adjacent characters, folded to lower case and hashed into 4096 bits. A phrase can
+// occur in a text only if its first and last pairs occur there, so most of the table is ruled out
+// with two bit tests instead of a search through the text.
+constexpr std::size_t kPairBits = 4096;
+
+inline std::size_t pair_hash(char a, char b) {
+    return ((static_cast<std::size_t>(static_cast<unsigned char>(text::lower(a))) << 6) ^
+            static_cast<unsigned char>(text::lower(b))) & (kPairBits - 1);
+}
+
+class PairSet {
+public:
+    explicit PairSet(std::string_view t) {
+        for (std::size_t i = 0; i + 1 < t.size(); ++i) bits_.set(pair_hash(t[i], t[i + 1]));
+    }
+    bool has(std::size_t hash) const { return bits_.test(hash); }
+
+private:
+    std::bitset<kPairBits> bits_;
+};
+
+// The phrase table with each reason's index, pass and character pairs resolved once, instead of
+// comparing reason names for every phrase of every recipient.
 struct IndexedPhrase {
     std::string_view phrase;
     std::string_view reason;
     std::size_t reason_index;
     bool first_pass;
+    std::size_t first_pair;
+    std::size_t last_pair;
+
+    // False only when the phrase cannot occur in the text the set was built from.
+    bool may_occur_in(const PairSet& pairs) const {
+        return phrase.size() < 2 || (pairs.has(first_pair) && pairs.has(last_pair));
+    }
 };
 
 const std::vector<IndexedPhrase>& indexed_phrases() {
     static const std::vector<IndexedPhrase> table = [] {
         std::vector<IndexedPhrase> out;
-        for (const auto& entry : reason_phrases())
-            out.push_back({entry.phrase, entry.reason, reason_index(entry.reason), in_first_pass(entry.reason)});
+        for (const auto& entry : reason_phrases()) {
+            const std::string_view p = entry.phrase;
+            const bool has_pairs = p.size() >= 2;
+            out.push_back({p, entry.reason, reason_index(entry.reason), in_first_pass(entry.reason),
+                           has_pairs ? pair_hash(p[0], p[1]) : 0,
+                           has_pairs ? pair_hash(p[p.size() - 2], p[p.size() - 1]) : 0});
+        }
         return out;
     }();
     return table;
@@ -51,8 +84,9 @@ const std::vector<IndexedPhrase>& indexed_phrases() {
 ReasonSet phrase_hits(std::string_view diagnostic) {
     ReasonSet hits;
     if (diagnostic.empty()) return hits;
+    const PairSet pairs(diagnostic);
     for (const auto& entry : indexed_phrases()) {
-        if (hits.test(entry.reason_index)) continue;
+        if (hits.test(entry.reason_index) || !entry.may_occur_in(pairs)) continue;
         if (text::icontains(diagnostic, entry.phrase)) hits.set(entry.reason_index);
     }
     return hits;
@@ -133,8 +167,9 @@ bool first_pass_true(std::string_view reason, const Context& c) {
 
 std::string_view reason_from_text(std::string_view text) {
     if (text.empty()) return {};
-    for (const auto& entry : reason_phrases()) {
-        if (text::icontains(text, entry.phrase)) return entry.reason;
+    const PairSet pairs(text);
+    for (const auto& entry : indexed_phrases()) {
+        if (entry.may_occur_in(pairs) && text::icontains(text, entry.phrase)) return entry.reason;
     }
     return {};
 }
