@@ -31,6 +31,11 @@ struct MilterConfig {
 
 struct OutboxConfig {
     std::string path = "bounce-outbox.sqlite";
+    std::chrono::milliseconds retry_initial{1000};         // first retry delay, doubling per attempt
+    std::chrono::milliseconds retry_max{300000};           // cap of the doubling
+    std::chrono::milliseconds config_retry_initial{30000}; // first delay after a configuration problem
+    std::chrono::milliseconds poll_interval{1000};         // look for events other processes enqueued
+    int retention_days = 30;   // delivered events are remembered (deduplicated) this long
 };
 
 struct ListmonkConfig {
@@ -40,16 +45,19 @@ struct ListmonkConfig {
     std::string auth = "token";      // "token" (v4+) | "basic" (older listmonk)
     std::string source;              // overrides the producer's default source
     std::chrono::milliseconds timeout{10000};
+    std::chrono::milliseconds connect_timeout{5000};
 };
 
 struct RedisConfig {
     std::string url = "redis://127.0.0.1:6379/0";  // redis://[user:password@]host:port/db
     std::string stream = "listmonk:bounces";
     std::size_t maxlen = 1000000;   // approximate MAXLEN on XADD; 0 = unbounded
+    std::chrono::milliseconds timeout{5000};
 };
 
 struct FileConfig {
     std::string path;  // JSON Lines output
+    bool fsync = true; // fdatasync after each line: "delivered" then means on disk
 };
 
 struct DrainConfig {
@@ -113,7 +121,15 @@ struct LoadResult {
     std::vector<ConfigError> errors;       // every error found, not just the first
 };
 
+// Relative *_file paths are resolved against the directory of `path`.
 LoadResult load_file(const std::string& path);
 LoadResult load_string(const std::string& toml_text, const std::string& name = "<string>");
+
+// The text of conf/examples/bounce-milter.toml, compiled in: what a program runs on without -c
+// (file sink, local outbox, inet:8895@127.0.0.1).
+const std::string& embedded_default();
+
+// Sisimai v5.1 reason names accepted in [milter] reason_types.
+bool is_known_reason(const std::string& reason);
 
 }  // namespace conf

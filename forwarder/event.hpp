@@ -20,6 +20,16 @@ struct Event {
 };
 
 // The exact JSON object POSTed to listmonk's /webhooks/bounce (and written by the file sink).
+// subscriber_uuid when valid (listmonk then looks up by UUID only; email is added too when it is a
+// valid bare address, which is harmless), else the bare lowercased email; campaign_uuid only when
+// valid (listmonk loses the whole bounce on a non-UUID); meta always an object, NUL characters removed.
 nlohmann::json listmonk_body(const Event& event);
+
+// Serializes JSON for the wire or disk; invalid UTF-8 from remote diagnostics is replaced, never thrown.
+std::string dump_json(const nlohmann::json& value);
+
+// The outbox's stored form: every field, so a stored event reads back identical.
+nlohmann::json to_storage_json(const Event& event);
+Event event_from_storage_json(const nlohmann::json& stored);
 
 }  // namespace forwarder

@@ -1,10 +1,21 @@
 // Durable SQLite outbox (WAL): producers enqueue events, one delivery worker per sink drains them.
 // A committed enqueue survives a crash; events are deduplicated on their idempotency key.
+//
+// Durability: WAL with synchronous=FULL syncs the log on every commit, so an enqueue that returned is
+// on disk even across power loss. A delivery is marked delivered only after its sink confirmed, so a
+// crash in between re-delivers (at-least-once per sink; the idempotency key lets consumers dedup).
+// Workers claim events with a lease (next_attempt_at moved into the future), so several processes
+// (milter, backfill, admin tool) can share one file without delivering the same event concurrently.
 #pragma once
 
 #include "forwarder/event.hpp"
 
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -20,6 +31,30 @@ struct EnqueueResult {
     std::size_t duplicates = 0;  // already known keys, ignored
 };
 
+enum class DeliveryState { pending, delivered, dead };
+const char* to_string(DeliveryState state) noexcept;
+
+// One event as one sink sees it.
+struct Delivery {
+    std::int64_t event_id = 0;
+    std::string sink;
+    Event event;
+    DeliveryState state = DeliveryState::pending;
+    int attempts = 0;                  // deliveries tried so far (not counting the one being made)
+    std::int64_t next_attempt_ms = 0;  // epoch ms
+    std::string last_error;
+    std::int64_t created_ms = 0;
+    std::int64_t updated_ms = 0;
+};
+
+struct SinkStats {
+    std::string sink;
+    std::size_t pending = 0;
+    std::size_t delivered = 0;
+    std::size_t dead = 0;
+    std::int64_t oldest_pending_age_ms = 0;  // 0 when nothing is pending
+};
+
 class Outbox {
 public:
     // Opens (creating if needed) the database at `path`. `sinks` names the sinks that must each
@@ -32,6 +67,45 @@ public:
     // Writes all events in one transaction and returns once it is durable on disk.
     // Throws OutboxError on any failure; then nothing was written.
     EnqueueResult enqueue(const std::vector<Event>& events);
+
+    const std::vector<std::string>& sinks() const;
+
+    // Called (outside any lock) after every enqueue that inserted something; the dispatcher uses it
+    // to wake its workers at once. Set it before producers start.
+    void set_enqueue_listener(std::function<void()> listener);
+
+    // --- delivery workers ---------------------------------------------------------------------
+    // Pending deliveries of `sink` that are due now, oldest first, at most `limit`; each is leased
+    // for `lease` (not handed to anyone else meanwhile; after a crash it becomes due again).
+    std::vector<Delivery> claim_due(const std::string& sink, std::size_t limit, std::chrono::milliseconds lease);
+    void mark_delivered(std::int64_t event_id, const std::string& sink);
+    // Counts an attempt and schedules the next one.
+    void mark_retry(std::int64_t event_id, const std::string& sink, std::int64_t next_attempt_ms,
+                    const std::string& error);
+    // Counts an attempt; the event stays in the dead-letter state until requeued or purged.
+    void mark_dead(std::int64_t event_id, const std::string& sink, const std::string& error);
+    // Gives a claimed but untried delivery back: due now, no attempt counted (used on shutdown).
+    void release(std::int64_t event_id, const std::string& sink);
+    // Earliest next_attempt_ms among pending deliveries of `sink`, if any.
+    std::optional<std::int64_t> next_due_ms(const std::string& sink);
+
+    // --- operations ---------------------------------------------------------------------------
+    std::vector<SinkStats> stats();
+    // Deliveries in `state` (all sinks when `sink` is empty), oldest first.
+    std::vector<Delivery> list(DeliveryState state, const std::string& sink = "", std::size_t limit = 100);
+    // Dead (or, with `include_pending`, also pending) deliveries back to pending, due now, attempts 0.
+    // `event_id` 0 = all; `sink` empty = every sink. Returns how many.
+    std::size_t requeue(const std::string& sink = "", std::int64_t event_id = 0, bool include_pending = false);
+    // Deletes deliveries in `state` (sink/event filters as for requeue), then events left with no
+    // delivery at all. Returns deliveries deleted.
+    std::size_t purge(DeliveryState state, const std::string& sink = "", std::int64_t event_id = 0);
+    // Forgets events delivered by every sink and created before `older_than_ms` (bounds the file; the
+    // dedup window is this retention). Returns events deleted.
+    std::size_t prune_delivered(std::int64_t older_than_ms);
+
+    // Duplicates seen by this process since it opened the outbox.
+    std::uint64_t duplicates_total() const;
+    std::uint64_t inserted_total() const;
 
 private:
     struct Impl;

@@ -1,0 +1,190 @@
+#include "forwarder/dispatcher.hpp"
+
+#include "forwarder/clock.hpp"
+#include "forwarder/log.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+namespace forwarder {
+
+std::chrono::milliseconds retry_delay(const RetryPolicy& policy, int attempts, bool config_problem,
+                                      std::mt19937_64& rng) {
+    const auto base = config_problem ? std::max(policy.config_initial, policy.initial) : policy.initial;
+    const int doublings = std::clamp(attempts - 1, 0, 30);
+    const auto cap = std::max(policy.maximum, base);
+    const double raw = static_cast<double>(base.count()) * static_cast<double>(1ull << doublings);
+    const auto delay = static_cast<std::int64_t>(std::min(raw, static_cast<double>(cap.count())));
+    std::uniform_int_distribution<std::int64_t> jitter(delay / 2, std::max<std::int64_t>(delay, 1));
+    return std::chrono::milliseconds(jitter(rng));
+}
+
+struct Dispatcher::Worker {
+    Outbox& outbox;
+    std::unique_ptr<Sink> sink;
+    const DispatcherOptions& options;
+    std::mutex mutex;
+    std::condition_variable cv;
+    bool stopping = false;
+    bool woken = false;
+    std::thread thread;
+    std::mt19937_64 rng{std::random_device{}()};
+    int consecutive_failures = 0;
+    bool last_failure_config = false;
+    std::int64_t last_prune_ms = 0;
+
+    Worker(Outbox& o, std::unique_ptr<Sink> s, const DispatcherOptions& opts)
+        : outbox(o), sink(std::move(s)), options(opts) {}
+
+    void wake() {
+        {
+            std::lock_guard lock(mutex);
+            woken = true;
+        }
+        cv.notify_one();
+    }
+
+    void stop() {
+        {
+            std::lock_guard lock(mutex);
+            stopping = true;
+        }
+        cv.notify_one();
+    }
+
+    bool should_stop() {
+        std::lock_guard lock(mutex);
+        return stopping;
+    }
+
+    // Sleeps up to `duration`, returning early on stop or wake.
+    void sleep_for(std::chrono::milliseconds duration) {
+        std::unique_lock lock(mutex);
+        cv.wait_for(lock, duration, [this] { return stopping || woken; });
+        woken = false;
+    }
+
+    // Handles one claimed delivery; returns false when the sink failed and the rest of the batch should wait.
+    bool deliver(const Delivery& d) {
+        const DeliveryResult result = sink->deliver(d.event);
+        const std::string& name = sink->name();
+        const std::string what = "event " + std::to_string(d.event_id) + " (" + d.event.type + " " +
+                                 (d.event.subscriber_uuid.empty() ? d.event.email : d.event.subscriber_uuid) + ")";
+        switch (result.kind) {
+            case DeliveryResult::Kind::delivered:
+                outbox.mark_delivered(d.event_id, name);
+                if (consecutive_failures > 0) log::info(name + ": delivering again after " +
+                                                        std::to_string(consecutive_failures) + " failures");
+                consecutive_failures = 0;
+                return true;
+            case DeliveryResult::Kind::permanent:
+                outbox.mark_dead(d.event_id, name, result.reason);
+                log::error(name + ": " + what + " refused permanently, kept as dead letter: " + result.reason);
+                consecutive_failures = 0;  // the sink itself answered; this event alone is bad
+                return true;
+            case DeliveryResult::Kind::retry: break;
+        }
+        ++consecutive_failures;
+        last_failure_config = result.config_problem;
+        const auto delay = retry_delay(options.retry, d.attempts + 1, result.config_problem, rng);
+        outbox.mark_retry(d.event_id, name, now_ms() + delay.count(), result.reason);
+        const std::string message = name + ": " + what + " not delivered (attempt " + std::to_string(d.attempts + 1) +
+                                    "), retrying in " + std::to_string(delay.count()) + " ms: " + result.reason;
+        if (result.config_problem) {
+            log::error("CONFIGURATION PROBLEM: " + message);  // loud: only an operator can fix it
+        } else if (consecutive_failures == 1 || consecutive_failures % 10 == 0) {
+            log::warning(message);
+        }
+        return false;
+    }
+
+    void run() noexcept {
+        while (!should_stop()) {
+            try {
+                maybe_prune();
+                auto batch = outbox.claim_due(sink->name(), options.batch, options.lease);
+                const auto claimed_at = std::chrono::steady_clock::now();
+                bool failed = false;
+                std::chrono::milliseconds pause{0};
+                std::size_t i = 0;
+                // Slow but successful deliveries must not outlive the lease, or another process could
+                // claim the rest of the batch meanwhile and deliver it twice: past half the lease the
+                // rest goes back and is claimed afresh.
+                for (; i < batch.size() && !should_stop() &&
+                       std::chrono::steady_clock::now() - claimed_at < options.lease / 2;
+                     ++i) {
+                    if (!deliver(batch[i])) {
+                        failed = true;
+                        ++i;
+                        break;
+                    }
+                }
+                // The sink is failing (or we are stopping): give the untried rest back unchanged, and
+                // pause the whole sink instead of hammering it with every pending event.
+                for (; i < batch.size(); ++i) outbox.release(batch[i].event_id, sink->name());
+                if (failed) {
+                    pause = retry_delay(options.retry, consecutive_failures, last_failure_config, rng);
+                    sleep_until_stop(pause);
+                    continue;
+                }
+                if (!batch.empty()) continue;
+                auto next = outbox.next_due_ms(sink->name());
+                auto wait = options.poll;
+                if (next) wait = std::clamp(std::chrono::milliseconds(*next - now_ms()), std::chrono::milliseconds(0), wait);
+                if (wait.count() > 0) sleep_for(wait);
+            } catch (const std::exception& e) {
+                log::error(sink->name() + ": outbox error in delivery worker: " + e.what());
+                sleep_until_stop(std::chrono::milliseconds(1000));
+            }
+        }
+    }
+
+    // Unlike sleep_for, new events do not end a failure pause (the sink is what is broken).
+    void sleep_until_stop(std::chrono::milliseconds duration) {
+        std::unique_lock lock(mutex);
+        cv.wait_for(lock, duration, [this] { return stopping; });
+        woken = false;
+    }
+
+    void maybe_prune() {
+        const auto now = now_ms();
+        if (now - last_prune_ms < 3600 * 1000) return;
+        last_prune_ms = now;
+        const auto retention = std::chrono::duration_cast<std::chrono::milliseconds>(options.retention).count();
+        const auto pruned = outbox.prune_delivered(now - retention);
+        if (pruned > 0) log::info("outbox: forgot " + std::to_string(pruned) + " delivered events past retention");
+    }
+};
+
+Dispatcher::Dispatcher(Outbox& outbox, std::vector<std::unique_ptr<Sink>> sinks, DispatcherOptions options)
+    : outbox_(outbox), options_(std::move(options)) {
+    for (auto& sink : sinks) workers_.push_back(std::make_unique<Worker>(outbox_, std::move(sink), options_));
+}
+
+Dispatcher::~Dispatcher() {
+    outbox_.set_enqueue_listener(nullptr);
+    stop();
+}
+
+void Dispatcher::start() {
+    outbox_.set_enqueue_listener([this] { wake(); });
+    for (auto& w : workers_) {
+        if (!w->thread.joinable()) w->thread = std::thread([worker = w.get()] { worker->run(); });
+    }
+}
+
+void Dispatcher::stop() {
+    for (auto& w : workers_) w->stop();
+    for (auto& w : workers_) {
+        if (w->thread.joinable()) w->thread.join();
+    }
+}
+
+void Dispatcher::wake() {
+    for (auto& w : workers_) w->wake();
+}
+
+}  // namespace forwarder

@@ -1,0 +1,62 @@
+// Delivery workers: one thread per sink drains that sink's due events from the outbox, so a slow or
+// dead sink never holds up another one, and producers never wait on the network.
+#pragma once
+
+#include "forwarder/outbox.hpp"
+#include "forwarder/sink.hpp"
+
+#include <chrono>
+#include <memory>
+#include <random>
+#include <vector>
+
+namespace conf {
+struct Config;
+}
+
+namespace forwarder {
+
+struct RetryPolicy {
+    std::chrono::milliseconds initial{1000};          // first retry after ~1 s
+    std::chrono::milliseconds maximum{300000};        // doubling up to 5 min
+    std::chrono::milliseconds config_initial{30000};  // credentials/URL problems: start slower
+};
+
+// Delay before the retry that follows `attempts` failed attempts (1 = first failure): initial * 2^(n-1),
+// capped, with jitter drawn from [delay/2, delay] so many events (or instances) do not retry in lockstep.
+std::chrono::milliseconds retry_delay(const RetryPolicy& policy, int attempts, bool config_problem, std::mt19937_64& rng);
+
+struct DispatcherOptions {
+    RetryPolicy retry;
+    std::size_t batch = 32;
+    std::chrono::milliseconds poll{1000};    // picks up events enqueued by other processes
+    std::chrono::milliseconds lease{120000}; // claimed events not finished by then (crash) are redone
+    std::chrono::hours retention{24 * 30};   // delivered events kept this long (the dedup window)
+};
+
+class Dispatcher {
+public:
+    Dispatcher(Outbox& outbox, std::vector<std::unique_ptr<Sink>> sinks, DispatcherOptions options = {});
+    ~Dispatcher();  // stops
+    Dispatcher(const Dispatcher&) = delete;
+    Dispatcher& operator=(const Dispatcher&) = delete;
+
+    void start();
+    // Finishes in-flight deliveries (bounded by the sinks' timeouts), gives claimed ones back, joins.
+    void stop();
+    // Wakes every worker now (called by the outbox after an enqueue).
+    void wake();
+
+private:
+    struct Worker;
+    Outbox& outbox_;
+    DispatcherOptions options_;
+    std::vector<std::unique_ptr<Worker>> workers_;
+};
+
+// Sink names a config switches on ("listmonk", "redis", "file"), in that order: a section = a sink.
+std::vector<std::string> sink_names(const conf::Config& config);
+std::vector<std::unique_ptr<Sink>> make_sinks(const conf::Config& config);
+DispatcherOptions dispatcher_options(const conf::Config& config);
+
+}  // namespace forwarder

@@ -1,0 +1,51 @@
+#include "forwarder/file_sink.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace forwarder {
+
+FileSink::FileSink(std::string path, bool sync) : path_(std::move(path)), sync_(sync) {}
+
+FileSink::~FileSink() {
+    if (fd_ >= 0) close(fd_);
+}
+
+DeliveryResult FileSink::deliver(const Event& event) noexcept {
+    try {
+        const std::string line = dump_json(listmonk_body(event)) + "\n";
+        if (fd_ < 0) {
+            fd_ = open(path_.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+            if (fd_ < 0) return DeliveryResult::retry("cannot open " + path_ + ": " + std::strerror(errno), true);
+        }
+        // One write per line with O_APPEND: concurrent writers (several processes) never interleave
+        // inside a line. A short write is completed; a failure leaves at worst a partial line, which
+        // readers skip, and the event is written again.
+        std::size_t written = 0;
+        while (written < line.size()) {
+            const ssize_t n = write(fd_, line.data() + written, line.size() - written);
+            if (n < 0) {
+                if (errno == EINTR) continue;
+                const std::string why = "write " + path_ + ": " + std::strerror(errno);
+                close(fd_);
+                fd_ = -1;
+                return DeliveryResult::retry(why);
+            }
+            written += static_cast<std::size_t>(n);
+        }
+        if (sync_ && fdatasync(fd_) != 0) {
+            const std::string why = "fdatasync " + path_ + ": " + std::strerror(errno);
+            close(fd_);
+            fd_ = -1;
+            return DeliveryResult::retry(why);
+        }
+        return DeliveryResult::ok();
+    } catch (const std::exception& e) {
+        return DeliveryResult::retry(std::string("file sink: ") + e.what());
+    }
+}
+
+}  // namespace forwarder

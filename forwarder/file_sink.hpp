@@ -1,0 +1,23 @@
+// The JSON Lines sink: one listmonk body (with meta) per line, appended and synced per event, so a
+// line that was reported delivered is on disk. Needs no server: the embedded default's sink.
+#pragma once
+
+#include "forwarder/sink.hpp"
+
+namespace forwarder {
+
+class FileSink final : public Sink {
+public:
+    FileSink(std::string path, bool sync);
+    ~FileSink() override;
+    const std::string& name() const override { return name_; }
+    DeliveryResult deliver(const Event& event) noexcept override;
+
+private:
+    std::string name_ = "file";
+    std::string path_;
+    bool sync_;
+    int fd_ = -1;  // opened lazily and reopened after errors (e.g. the file was rotated away)
+};
+
+}  // namespace forwarder

@@ -1,0 +1,95 @@
+#include "forwarder/log.hpp"
+
+#include <syslog.h>
+
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <mutex>
+
+namespace forwarder::log {
+namespace {
+
+struct Settings {
+    std::mutex mutex;
+    Target target = Target::stderr_stream;
+    std::string ident = "bounce";
+    Level min_level = Level::info;
+};
+
+Settings& settings() {
+    static Settings s;
+    return s;
+}
+
+int syslog_priority(Level level) {
+    switch (level) {
+        case Level::debug: return LOG_DEBUG;
+        case Level::info: return LOG_INFO;
+        case Level::warning: return LOG_WARNING;
+        case Level::error: break;
+    }
+    return LOG_ERR;
+}
+
+const char* label(Level level) {
+    switch (level) {
+        case Level::debug: return "debug";
+        case Level::info: return "info";
+        case Level::warning: return "warning";
+        case Level::error: break;
+    }
+    return "error";
+}
+
+}  // namespace
+
+void configure(Target target, const std::string& ident, Level min_level) {
+    Settings& s = settings();
+    std::lock_guard lock(s.mutex);
+    if (s.target == Target::syslog) closelog();
+    s.target = target;
+    s.ident = ident;
+    s.min_level = min_level;
+    // openlog keeps the pointer, so it must point at storage that outlives the call: s.ident does.
+    if (target == Target::syslog) openlog(s.ident.c_str(), LOG_PID | LOG_NDELAY, LOG_MAIL);
+}
+
+void write(Level level, std::string_view message) {
+    Settings& s = settings();
+    std::lock_guard lock(s.mutex);  // one line at a time, never interleaved between threads
+    if (level < s.min_level) return;
+    if (s.target == Target::syslog) {
+        syslog(syslog_priority(level), "%.*s", static_cast<int>(message.size()), message.data());
+        return;
+    }
+    const auto now = std::chrono::system_clock::now();
+    const std::time_t t = std::chrono::system_clock::to_time_t(now);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char stamp[32];
+    std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    std::fprintf(stderr, "%s %s[%s]: %.*s\n", stamp, s.ident.c_str(), label(level),
+                 static_cast<int>(message.size()), message.data());
+    std::fflush(stderr);
+}
+
+std::string redact_url(std::string_view url) {
+    const auto scheme = url.find("://");
+    if (scheme == std::string_view::npos) return std::string(url);
+    const auto authority_start = scheme + 3;
+    const auto authority_end = url.find('/', authority_start);
+    const auto at = url.rfind('@', authority_end == std::string_view::npos ? url.size() : authority_end);
+    if (at == std::string_view::npos || at < authority_start) return std::string(url);
+    const auto colon = url.find(':', authority_start);
+    std::string out(url.substr(0, authority_start));
+    if (colon != std::string_view::npos && colon < at) {
+        out.append(url.substr(authority_start, colon - authority_start)).append(":***");
+    } else {
+        out.append("***");
+    }
+    out.append(url.substr(at));
+    return out;
+}
+
+}  // namespace forwarder::log

@@ -1,0 +1,26 @@
+// A tiny logging facade shared by every program: stderr (foreground) or syslog (facility mail).
+// Callers must never pass secrets; sinks log URLs without credentials (see redact_url).
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace forwarder::log {
+
+enum class Level { debug, info, warning, error };
+enum class Target { stderr_stream, syslog };
+
+// Chooses where lines go; `ident` names the program in syslog and in stderr prefixes.
+// Safe to call again (e.g. after daemonizing); lines below `min_level` are dropped.
+void configure(Target target, const std::string& ident, Level min_level = Level::info);
+
+void write(Level level, std::string_view message);
+inline void debug(std::string_view m) { write(Level::debug, m); }
+inline void info(std::string_view m) { write(Level::info, m); }
+inline void warning(std::string_view m) { write(Level::warning, m); }
+inline void error(std::string_view m) { write(Level::error, m); }
+
+// "redis://user:pw@host:6379/0" -> "redis://user:***@host:6379/0", so URLs can be logged.
+std::string redact_url(std::string_view url);
+
+}  // namespace forwarder::log

@@ -1,0 +1,364 @@
+#include "forwarder/outbox.hpp"
+
+#include "forwarder/clock.hpp"
+#include "forwarder/digest.hpp"
+#include "forwarder/sqlite_db.hpp"
+
+#include <algorithm>
+#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <mutex>
+
+namespace forwarder {
+namespace {
+
+constexpr int kBusyTimeoutMs = 15000;  // other processes (admin tool, backfill) may hold the write lock briefly
+
+constexpr const char* kSchema = R"sql(
+CREATE TABLE IF NOT EXISTS events (
+    id      INTEGER PRIMARY KEY,
+    key     TEXT    NOT NULL UNIQUE,
+    body    TEXT    NOT NULL,
+    created INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS deliveries (
+    event_id        INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+    sink            TEXT    NOT NULL,
+    state           TEXT    NOT NULL CHECK (state IN ('pending', 'delivered', 'dead')),
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL,
+    last_error      TEXT    NOT NULL DEFAULT '',
+    updated         INTEGER NOT NULL,
+    PRIMARY KEY (event_id, sink)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries (sink, state, next_attempt_at);
+CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
+PRAGMA user_version = 1;
+)sql";
+
+DeliveryState parse_state(const std::string& s) {
+    if (s == "delivered") return DeliveryState::delivered;
+    if (s == "dead") return DeliveryState::dead;
+    return DeliveryState::pending;
+}
+
+// Producers' connection: every commit is fsynced (synchronous=FULL), because a returned enqueue is
+// the milter's promise to the sending MTA that the bounce will not be lost.
+// Workers' connection: synchronous=NORMAL. In WAL mode that is still crash-safe for the process;
+// only an OS crash or power cut can undo the latest state updates, which re-delivers (never loses)
+// an event. The next FULL commit by a producer fsyncs the whole log, including those updates.
+void configure(sqlite::Connection& db, bool full_sync) {
+    const std::string mode = db.query_text("PRAGMA journal_mode=WAL");
+    if (mode != "wal") throw OutboxError("outbox: cannot switch to WAL journal (got '" + mode + "')");
+    db.exec(full_sync ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
+    db.exec("PRAGMA foreign_keys=ON");
+}
+
+}  // namespace
+
+const char* to_string(DeliveryState state) noexcept {
+    switch (state) {
+        case DeliveryState::delivered: return "delivered";
+        case DeliveryState::dead: return "dead";
+        case DeliveryState::pending: break;
+    }
+    return "pending";
+}
+
+struct Outbox::Impl {
+    std::string path;
+    std::vector<std::string> sinks;
+    std::mutex producer_mutex;
+    sqlite::Connection producer;
+    std::mutex worker_mutex;
+    sqlite::Connection worker;
+    std::mutex listener_mutex;
+    std::function<void()> listener;
+    std::atomic<std::uint64_t> duplicates{0};
+    std::atomic<std::uint64_t> inserted{0};
+
+    struct PendingEnqueue {
+        const std::vector<Event>* events;
+        EnqueueResult result;
+        std::exception_ptr error;
+        bool done;
+    };
+    std::mutex group_mutex;
+    std::condition_variable group_cv;
+    std::deque<PendingEnqueue*> group_queue;
+    bool group_leader_active = false;
+    void commit_group(const std::vector<PendingEnqueue*>& group) noexcept;
+
+    Impl(const std::string& p, std::vector<std::string> s)
+        : path(p), sinks(std::move(s)), producer(p, kBusyTimeoutMs), worker(p, kBusyTimeoutMs) {}
+
+    Delivery read_delivery(sqlite::Statement& row) {
+        // Column order shared by every SELECT below.
+        Delivery d;
+        d.event_id = row.int64(0);
+        d.sink = row.text(1);
+        d.event = event_from_storage_json(nlohmann::json::parse(row.text(2), nullptr, false));
+        d.state = parse_state(row.text(3));
+        d.attempts = static_cast<int>(row.int64(4));
+        d.next_attempt_ms = row.int64(5);
+        d.last_error = row.text(6);
+        d.created_ms = row.int64(7);
+        d.updated_ms = row.int64(8);
+        return d;
+    }
+};
+
+Outbox::Outbox(const std::string& path, std::vector<std::string> sinks)
+    : impl_(std::make_unique<Impl>(path, std::move(sinks))) {
+    configure(impl_->producer, true);
+    configure(impl_->worker, false);
+    sqlite::Transaction tx(impl_->producer);
+    impl_->producer.exec(kSchema);
+    tx.commit();
+}
+
+Outbox::~Outbox() = default;
+
+const std::vector<std::string>& Outbox::sinks() const { return impl_->sinks; }
+
+void Outbox::set_enqueue_listener(std::function<void()> listener) {
+    std::lock_guard lock(impl_->listener_mutex);
+    impl_->listener = std::move(listener);
+}
+
+// Group commit: concurrent enqueues (one milter thread per SMTP connection) share one transaction
+// and one fsync. The first caller to find no commit running becomes the leader and commits
+// everything queued so far; the others wait for its result. Each caller still returns only after
+// its own events are durable, and a failed commit fails every caller in the group.
+EnqueueResult Outbox::enqueue(const std::vector<Event>& events) {
+    if (events.empty()) return {};
+    Impl::PendingEnqueue mine{&events, {}, nullptr, false};
+    {
+        std::unique_lock lock(impl_->group_mutex);
+        impl_->group_queue.push_back(&mine);
+        while (!mine.done) {
+            if (impl_->group_leader_active) {
+                impl_->group_cv.wait(lock);
+                continue;
+            }
+            impl_->group_leader_active = true;
+            std::vector<Impl::PendingEnqueue*> group(impl_->group_queue.begin(), impl_->group_queue.end());
+            impl_->group_queue.clear();
+            lock.unlock();
+            impl_->commit_group(group);
+            lock.lock();
+            for (auto* p : group) p->done = true;
+            impl_->group_leader_active = false;
+            impl_->group_cv.notify_all();
+        }
+    }
+    if (mine.error) std::rethrow_exception(mine.error);
+    impl_->duplicates += mine.result.duplicates;
+    impl_->inserted += mine.result.inserted;
+    if (mine.result.inserted > 0) {
+        std::function<void()> listener;
+        {
+            std::lock_guard lock(impl_->listener_mutex);
+            listener = impl_->listener;
+        }
+        if (listener) listener();
+    }
+    return mine.result;
+}
+
+void Outbox::Impl::commit_group(const std::vector<PendingEnqueue*>& group) noexcept {
+    try {
+        std::lock_guard lock(producer_mutex);
+        auto& db = producer;
+        sqlite::Transaction tx(db);
+        sqlite::Statement insert_event(db, "INSERT INTO events (key, body, created) VALUES (?1, ?2, ?3) "
+                                           "ON CONFLICT (key) DO NOTHING");
+        sqlite::Statement insert_delivery(db, "INSERT INTO deliveries (event_id, sink, state, next_attempt_at, updated) "
+                                              "VALUES (?1, ?2, 'pending', ?3, ?3)");
+        const std::int64_t now = now_ms();
+        for (PendingEnqueue* pending : group) {
+            pending->result = {};
+            for (const Event& event : *pending->events) {
+                const std::string body = dump_json(to_storage_json(event));
+                // A key is what makes redelivery safe; an event without one is keyed by its content.
+                const std::string key =
+                    event.idempotency_key.empty() ? "body:" + sha256_hex(body) : event.idempotency_key;
+                insert_event.bind(1, key).bind(2, body).bind(3, now).run();
+                insert_event.reset();
+                if (db.changes() == 0) {
+                    ++pending->result.duplicates;
+                    continue;
+                }
+                const std::int64_t id = db.last_insert_rowid();
+                for (const std::string& sink : sinks) {
+                    insert_delivery.bind(1, id).bind(2, sink).bind(3, now).run();
+                    insert_delivery.reset();
+                }
+                ++pending->result.inserted;
+            }
+        }
+        tx.commit();
+    } catch (...) {
+        std::exception_ptr error = std::current_exception();
+        try {
+            throw;
+        } catch (const OutboxError&) {
+        } catch (const std::exception& e) {
+            error = std::make_exception_ptr(OutboxError(std::string("outbox: ") + e.what()));
+        } catch (...) {
+            error = std::make_exception_ptr(OutboxError("outbox: unknown failure"));
+        }
+        for (PendingEnqueue* pending : group) {
+            pending->result = {};
+            pending->error = error;
+        }
+    }
+}
+
+#define DELIVERY_COLUMNS                                                                                   \
+    "d.event_id, d.sink, e.body, d.state, d.attempts, d.next_attempt_at, d.last_error, e.created, d.updated " \
+    "FROM deliveries d JOIN events e ON e.id = d.event_id "
+
+std::vector<Delivery> Outbox::claim_due(const std::string& sink, std::size_t limit, std::chrono::milliseconds lease) {
+    std::lock_guard lock(impl_->worker_mutex);
+    auto& db = impl_->worker;
+    sqlite::Transaction tx(db);
+    const std::int64_t now = now_ms();
+    sqlite::Statement select(db, "SELECT " DELIVERY_COLUMNS
+                                 "WHERE d.sink = ?1 AND d.state = 'pending' AND d.next_attempt_at <= ?2 "
+                                 "ORDER BY d.next_attempt_at, d.event_id LIMIT ?3");
+    select.bind(1, sink).bind(2, now).bind(3, static_cast<std::int64_t>(limit));
+    std::vector<Delivery> claimed;
+    while (select.step()) claimed.push_back(impl_->read_delivery(select));
+    sqlite::Statement lease_row(db, "UPDATE deliveries SET next_attempt_at = ?1 WHERE event_id = ?2 AND sink = ?3");
+    for (const Delivery& d : claimed) {
+        lease_row.bind(1, now + lease.count()).bind(2, d.event_id).bind(3, sink).run();
+        lease_row.reset();
+    }
+    tx.commit();
+    return claimed;
+}
+
+void Outbox::mark_delivered(std::int64_t event_id, const std::string& sink) {
+    std::lock_guard lock(impl_->worker_mutex);
+    sqlite::Statement s(impl_->worker, "UPDATE deliveries SET state = 'delivered', attempts = attempts + 1, "
+                                       "last_error = '', updated = ?1 WHERE event_id = ?2 AND sink = ?3");
+    s.bind(1, now_ms()).bind(2, event_id).bind(3, sink).run();
+}
+
+void Outbox::mark_retry(std::int64_t event_id, const std::string& sink, std::int64_t next_attempt_ms,
+                        const std::string& error) {
+    std::lock_guard lock(impl_->worker_mutex);
+    sqlite::Statement s(impl_->worker, "UPDATE deliveries SET attempts = attempts + 1, next_attempt_at = ?1, "
+                                       "last_error = ?2, updated = ?3 "
+                                       "WHERE event_id = ?4 AND sink = ?5 AND state = 'pending'");
+    s.bind(1, next_attempt_ms).bind(2, error).bind(3, now_ms()).bind(4, event_id).bind(5, sink).run();
+}
+
+void Outbox::mark_dead(std::int64_t event_id, const std::string& sink, const std::string& error) {
+    std::lock_guard lock(impl_->worker_mutex);
+    sqlite::Statement s(impl_->worker, "UPDATE deliveries SET state = 'dead', attempts = attempts + 1, "
+                                       "last_error = ?1, updated = ?2 WHERE event_id = ?3 AND sink = ?4");
+    s.bind(1, error).bind(2, now_ms()).bind(3, event_id).bind(4, sink).run();
+}
+
+void Outbox::release(std::int64_t event_id, const std::string& sink) {
+    std::lock_guard lock(impl_->worker_mutex);
+    sqlite::Statement s(impl_->worker, "UPDATE deliveries SET next_attempt_at = ?1 "
+                                       "WHERE event_id = ?2 AND sink = ?3 AND state = 'pending'");
+    s.bind(1, now_ms()).bind(2, event_id).bind(3, sink).run();
+}
+
+std::optional<std::int64_t> Outbox::next_due_ms(const std::string& sink) {
+    std::lock_guard lock(impl_->worker_mutex);
+    sqlite::Statement s(impl_->worker, "SELECT MIN(next_attempt_at), COUNT(*) FROM deliveries "
+                                       "WHERE sink = ?1 AND state = 'pending'");
+    s.bind(1, sink);
+    if (!s.step() || s.int64(1) == 0) return std::nullopt;
+    return s.int64(0);
+}
+
+std::vector<SinkStats> Outbox::stats() {
+    std::lock_guard lock(impl_->worker_mutex);
+    sqlite::Statement s(impl_->worker,
+                        "SELECT d.sink, "
+                        "SUM(d.state = 'pending'), SUM(d.state = 'delivered'), SUM(d.state = 'dead'), "
+                        "MIN(CASE WHEN d.state = 'pending' THEN e.created END) "
+                        "FROM deliveries d JOIN events e ON e.id = d.event_id GROUP BY d.sink ORDER BY d.sink");
+    std::vector<SinkStats> out;
+    std::vector<std::string> seen;
+    const std::int64_t now = now_ms();
+    while (s.step()) {
+        SinkStats st;
+        st.sink = s.text(0);
+        st.pending = static_cast<std::size_t>(s.int64(1));
+        st.delivered = static_cast<std::size_t>(s.int64(2));
+        st.dead = static_cast<std::size_t>(s.int64(3));
+        if (st.pending > 0) st.oldest_pending_age_ms = now - s.int64(4);
+        seen.push_back(st.sink);
+        out.push_back(std::move(st));
+    }
+    for (const std::string& sink : impl_->sinks) {  // configured sinks show up even before their first event
+        if (std::find(seen.begin(), seen.end(), sink) == seen.end()) out.push_back(SinkStats{sink, 0, 0, 0, 0});
+    }
+    return out;
+}
+
+std::vector<Delivery> Outbox::list(DeliveryState state, const std::string& sink, std::size_t limit) {
+    std::lock_guard lock(impl_->worker_mutex);
+    sqlite::Statement s(impl_->worker, "SELECT " DELIVERY_COLUMNS
+                                       "WHERE d.state = ?1 AND (?2 = '' OR d.sink = ?2) "
+                                       "ORDER BY e.created, d.event_id, d.sink LIMIT ?3");
+    s.bind(1, std::string_view(to_string(state))).bind(2, sink).bind(3, static_cast<std::int64_t>(limit));
+    std::vector<Delivery> out;
+    while (s.step()) out.push_back(impl_->read_delivery(s));
+    return out;
+}
+
+std::size_t Outbox::requeue(const std::string& sink, std::int64_t event_id, bool include_pending) {
+    std::lock_guard lock(impl_->worker_mutex);
+    auto& db = impl_->worker;
+    sqlite::Statement s(db, "UPDATE deliveries SET state = 'pending', attempts = 0, next_attempt_at = ?1, "
+                            "updated = ?1 "
+                            "WHERE (state = 'dead' OR (?4 AND state = 'pending')) "
+                            "AND (?2 = '' OR sink = ?2) AND (?3 = 0 OR event_id = ?3)");
+    s.bind(1, now_ms()).bind(2, sink).bind(3, event_id).bind(4, static_cast<std::int64_t>(include_pending)).run();
+    const auto changed = static_cast<std::size_t>(db.changes());
+    if (changed > 0) {
+        std::function<void()> listener;
+        {
+            std::lock_guard l(impl_->listener_mutex);
+            listener = impl_->listener;
+        }
+        if (listener) listener();
+    }
+    return changed;
+}
+
+std::size_t Outbox::purge(DeliveryState state, const std::string& sink, std::int64_t event_id) {
+    std::lock_guard lock(impl_->worker_mutex);
+    auto& db = impl_->worker;
+    sqlite::Transaction tx(db);
+    sqlite::Statement s(db, "DELETE FROM deliveries WHERE state = ?1 AND (?2 = '' OR sink = ?2) "
+                            "AND (?3 = 0 OR event_id = ?3)");
+    s.bind(1, std::string_view(to_string(state))).bind(2, sink).bind(3, event_id).run();
+    const auto deleted = static_cast<std::size_t>(db.changes());
+    db.exec("DELETE FROM events WHERE NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = events.id)");
+    tx.commit();
+    return deleted;
+}
+
+std::size_t Outbox::prune_delivered(std::int64_t older_than_ms) {
+    std::lock_guard lock(impl_->worker_mutex);
+    auto& db = impl_->worker;
+    sqlite::Statement s(db, "DELETE FROM events WHERE created < ?1 AND NOT EXISTS "
+                            "(SELECT 1 FROM deliveries d WHERE d.event_id = events.id AND d.state <> 'delivered')");
+    s.bind(1, older_than_ms).run();
+    return static_cast<std::size_t>(db.changes());
+}
+
+std::uint64_t Outbox::duplicates_total() const { return impl_->duplicates.load(); }
+std::uint64_t Outbox::inserted_total() const { return impl_->inserted.load(); }
+
+}  // namespace forwarder

@@ -1,0 +1,30 @@
+// What every sink (listmonk, Redis, file) offers the delivery workers. One sink object is used by
+// exactly one worker thread, so a sink may keep a connection without locking.
+#pragma once
+
+#include "forwarder/event.hpp"
+
+#include <string>
+
+namespace forwarder {
+
+struct DeliveryResult {
+    enum class Kind { delivered, retry, permanent };
+    Kind kind = Kind::delivered;
+    std::string reason;           // why not delivered (for logs and the outbox's last_error)
+    bool config_problem = false;  // retry slowly and alert: credentials, URL, a disabled feature
+
+    static DeliveryResult ok() { return {}; }
+    static DeliveryResult retry(std::string why, bool config = false) { return {Kind::retry, std::move(why), config}; }
+    static DeliveryResult permanent(std::string why) { return {Kind::permanent, std::move(why), false}; }
+};
+
+class Sink {
+public:
+    virtual ~Sink() = default;
+    virtual const std::string& name() const = 0;
+    // Never throws: every failure is a DeliveryResult.
+    virtual DeliveryResult deliver(const Event& event) noexcept = 0;
+};
+
+}  // namespace forwarder
