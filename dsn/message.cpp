@@ -72,11 +72,26 @@ std::string decoded_content(GMimePart* part) {
     return text::normalize_newlines(std::string_view(reinterpret_cast<const char*>(bytes->data), bytes->len));
 }
 
+// No NUL (GMime's text ends at the first one) and nothing above 0x7F.
+bool is_seven_bit_text(std::string_view s) {
+    for (unsigned char c : s)
+        if (c == 0 || c >= 0x80) return false;
+    return true;
+}
+
 // Text of a text/* part converted to UTF-8 by GMime (charset from the part, iconv underneath).
 std::string utf8_text(GMimeObject* object) {
     if (!GMIME_IS_TEXT_PART(object)) return decoded_content(GMIME_PART(object));
-    if (const char* charset = g_mime_object_get_content_type_parameter(object, "charset"))
-        keep_charset_loaded(text::to_lower(charset));
+    if (const char* charset = g_mime_object_get_content_type_parameter(object, "charset")) {
+        const std::string name = text::to_lower(charset);
+        // Seven-bit text in a charset that extends ASCII converts to itself; most bounce notices
+        // are such text, and iconv was most of the cost of extracting it.
+        if (name == "us-ascii" || name == "utf-8" || name == "iso-8859-1") {
+            std::string raw = decoded_content(GMIME_PART(object));
+            if (is_seven_bit_text(raw)) return raw;
+        }
+        keep_charset_loaded(name);
+    }
     GString decoded(g_mime_text_part_get_text(GMIME_TEXT_PART(object)));
     if (!decoded) return decoded_content(GMIME_PART(object));
     return text::normalize_newlines(decoded.get());
