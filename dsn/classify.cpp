@@ -5,6 +5,7 @@
 #include "dsn/text.hpp"
 
 #include <bitset>
+#include <cstdint>
 #include <vector>
 
 namespace dsn::classify {
@@ -30,13 +31,13 @@ using ReasonSet = std::bitset<64>;
 bool in_first_pass(std::string_view reason);
 
 // Pairs of adjacent characters, folded to lower case and hashed into 4096 bits. A phrase can
-// occur in a text only if its first and last pairs occur there, so most of the table is ruled out
-// with two bit tests instead of a search through the text.
+// occur in a text only if each of its pairs occurs there, so most of the table is ruled out with a
+// few bit tests instead of a search through the text.
 constexpr std::size_t kPairBits = 4096;
 
-inline std::size_t pair_hash(char a, char b) {
-    return ((static_cast<std::size_t>(static_cast<unsigned char>(text::lower(a))) << 6) ^
-            static_cast<unsigned char>(text::lower(b))) & (kPairBits - 1);
+inline std::uint16_t pair_hash(char a, char b) {
+    return static_cast<std::uint16_t>(((static_cast<unsigned>(static_cast<unsigned char>(text::lower(a))) << 6) ^
+                                       static_cast<unsigned char>(text::lower(b))) & (kPairBits - 1));
 }
 
 class PairSet {
@@ -44,7 +45,7 @@ public:
     explicit PairSet(std::string_view t) {
         for (std::size_t i = 0; i + 1 < t.size(); ++i) bits_.set(pair_hash(t[i], t[i + 1]));
     }
-    bool has(std::size_t hash) const { return bits_.test(hash); }
+    bool has(std::uint16_t hash) const { return bits_.test(hash); }
 
 private:
     std::bitset<kPairBits> bits_;
@@ -57,12 +58,13 @@ struct IndexedPhrase {
     std::string_view reason;
     std::size_t reason_index;
     bool first_pass;
-    std::size_t first_pair;
-    std::size_t last_pair;
+    std::vector<std::uint16_t> pairs;  // hashes of every adjacent pair of the phrase
 
     // False only when the phrase cannot occur in the text the set was built from.
-    bool may_occur_in(const PairSet& pairs) const {
-        return phrase.size() < 2 || (pairs.has(first_pair) && pairs.has(last_pair));
+    bool may_occur_in(const PairSet& set) const {
+        for (std::uint16_t pair : pairs)
+            if (!set.has(pair)) return false;
+        return true;
     }
 };
 
@@ -71,10 +73,9 @@ const std::vector<IndexedPhrase>& indexed_phrases() {
         std::vector<IndexedPhrase> out;
         for (const auto& entry : reason_phrases()) {
             const std::string_view p = entry.phrase;
-            const bool has_pairs = p.size() >= 2;
-            out.push_back({p, entry.reason, reason_index(entry.reason), in_first_pass(entry.reason),
-                           has_pairs ? pair_hash(p[0], p[1]) : 0,
-                           has_pairs ? pair_hash(p[p.size() - 2], p[p.size() - 1]) : 0});
+            std::vector<std::uint16_t> pairs;
+            for (std::size_t i = 0; i + 1 < p.size(); ++i) pairs.push_back(pair_hash(p[i], p[i + 1]));
+            out.push_back({p, entry.reason, reason_index(entry.reason), in_first_pass(entry.reason), std::move(pairs)});
         }
         return out;
     }();
