@@ -76,17 +76,27 @@ bool is_not_a_failure(std::string_view action) {
 
 // Fills gaps in the machine-readable findings from a dialect's reading of the human text
 // (a Diagnostic-Code is often missing while the text names the remote reply).
+// A dialect that found a code of the same class with a detail where the report has none (SES
+// quotes the remote "5.2.2" inside its own "5.1.0 - Unknown address error") knows better.
+bool is_more_specific(std::string_view candidate, std::string_view current) {
+    if (candidate.size() < 5 || current.size() < 5 || candidate[0] != current[0]) return false;
+    return current.substr(current.size() - 2) == ".0" && candidate.substr(candidate.size() - 2) != ".0";
+}
+
 void enrich(std::vector<Finding>& primary, const std::vector<Finding>& extra) {
     for (auto& f : primary) {
         for (const auto& e : extra) {
             if (e.recipient != f.recipient && extra.size() != 1) continue;
             if (f.diagnostic.empty()) f.diagnostic = e.diagnostic;
-            if (f.status.empty()) f.status = e.status;
+            if (f.status.empty() || is_more_specific(e.status, f.status)) f.status = e.status;
             if (f.diagnostic_type.empty()) f.diagnostic_type = e.diagnostic_type;
             if (f.reply_code.empty()) f.reply_code = e.reply_code;
             if (f.smtp_command.empty()) f.smtp_command = e.smtp_command;
             if (f.remote_mta.empty()) f.remote_mta = e.remote_mta;
             if (f.reason.empty()) f.reason = e.reason;
+            // A generic "5.0.0" in the machine part says less than the code in the quoted reply.
+            bool generic = f.status.empty() || (f.status.size() == 5 && f.status.substr(1) == ".0.0");
+            if (generic && !e.status.empty() && (f.status.empty() || e.status[0] == f.status[0])) f.status = e.status;
             break;
         }
     }
@@ -150,7 +160,15 @@ Report build_report(const Message& message) {
     if (kind == Kind::none && !message.delivery_status.empty()) {
         findings = decode_rfc3464(message);
         kind = Kind::dsn;
-        if (dialect && !findings.empty()) enrich(findings, dialect->decode(message));
+        // The first matching dialect that can read the human text enriches the report; several
+        // may match (providers reuse an MTA's wording), and the first may find nothing to add.
+        for (const auto& candidate : registered_dialects()) {
+            if (findings.empty() || !candidate.matches(message)) continue;
+            if (auto extra = candidate.decode(message); !extra.empty()) {
+                enrich(findings, extra);
+                break;
+            }
+        }
     }
     if (kind == Kind::none || (kind == Kind::dsn && findings.empty())) {
         for (const auto& candidate : registered_dialects()) {

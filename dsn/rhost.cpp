@@ -1,10 +1,67 @@
+// Picks the receiving provider a reply came from and asks its table. The receiving host decides
+// when it is known (Remote-MTA, "host X said"); otherwise the recipient's domain. A phrase only
+// one provider writes (its error-code page, its code prefix) also identifies it, because relays
+// and SES-style reports often drop the host name.
 #include "dsn/rhost.hpp"
 
+#include "dsn/rhosts/provider.hpp"
 #include "dsn/text.hpp"
 
 namespace dsn::rhost {
+namespace {
 
-// Provider tables arrive with the dialect work; until a provider is listed, the generic tables decide.
-std::string_view reason_for(const classify::Evidence&) { return {}; }
+constexpr const Provider* kProviders[] = {
+    &google, &microsoft, &yahoo, &apple, &cox, &spectrum, &godaddy,
+    &franceptt, &tencent, &kddi, &nttdocomo, &iua, &mimecast, &zoho, &messagelabs,
+};
+
+std::string_view domain_of(std::string_view recipient) {
+    std::size_t at = recipient.rfind('@');
+    return at == std::string_view::npos ? std::string_view{} : recipient.substr(at + 1);
+}
+
+const Provider* by_host(std::string_view host) {
+    for (const Provider* p : kProviders)
+        for (auto suffix : p->hosts)
+            if (is_within(host, suffix)) return p;
+    return nullptr;
+}
+
+const Provider* by_domain(std::string_view domain) {
+    for (const Provider* p : kProviders)
+        for (auto suffix : p->domains)
+            if (is_within(domain, suffix)) return p;
+    return nullptr;
+}
+
+const Provider* by_marker(std::string_view diagnostic) {
+    for (const Provider* p : kProviders)
+        for (auto marker : p->markers)
+            if (text::icontains(diagnostic, marker)) return p;
+    return nullptr;
+}
+
+// RFC 3463 details have one or two digits; three-digit details (5.4.312, 5.7.606, 5.1.351) are
+// Exchange's own extensions, so such a status names Microsoft even without a host name.
+bool is_exchange_status(std::string_view status) {
+    std::size_t last_dot = status.rfind('.');
+    return last_dot != std::string_view::npos && status.size() - last_dot - 1 == 3 &&
+           text::is_digit(status[last_dot + 1]) && status[last_dot + 1] != '0';
+}
+
+}  // namespace
+
+std::string_view reason_for(const classify::Evidence& evidence) {
+    if (evidence.diagnostic.empty() && evidence.status.empty()) return {};
+    const Provider* provider = nullptr;
+    if (!evidence.remote_mta.empty()) provider = by_host(evidence.remote_mta);
+    if (!provider) provider = by_marker(evidence.diagnostic);
+    if (!provider && is_exchange_status(evidence.status)) provider = &microsoft;
+    // An address literal names no provider; the recipient's domain still does.
+    bool host_unnamed = evidence.remote_mta.empty() || evidence.remote_mta.front() == '[' ||
+                        text::is_digit(evidence.remote_mta.front());
+    if (!provider && host_unnamed) provider = by_domain(domain_of(evidence.recipient));
+    return provider ? provider->reason(evidence) : std::string_view{};
+}
 
 }  // namespace dsn::rhost

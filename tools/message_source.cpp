@@ -59,17 +59,29 @@ bool is_separator_at(std::string_view content, std::size_t pos) {
     return content.compare(pos, 5, "From ") == 0;
 }
 
+// An .eml file holds one message by definition, even when it starts with an mbox "From " line
+// and quotes another message below an unescaped "From " line (seen in forwarded bounces).
+bool is_single_message_file(const std::string& label) {
+    return label.size() > 4 && (label.compare(label.size() - 4, 4, ".eml") == 0 ||
+                                label.compare(label.size() - 4, 4, ".EML") == 0);
+}
+
 // Lends `content` to the sink and takes the buffer back afterwards, so that a directory of
 // messages is read through one allocation instead of one per file.
 void emit_content(const std::string& label, std::string& content,
                   const std::function<void(SourceMessage&&)>& sink) {
-    if (!looks_like_mbox(content)) {
+    if (is_single_message_file(label) || !looks_like_mbox(content)) {
         SourceMessage message{label, std::move(content), {}};
         sink(std::move(message));
         content = std::move(message.bytes);
         return;
     }
     auto parts = split_mbox(content);
+    if (parts.size() < 2) {
+        // One message that merely starts with an mbox "From " line keeps its plain name.
+        sink(SourceMessage{label, std::move(content), {}});
+        return;
+    }
     std::size_t n = 0;
     for (auto part : parts) {
         ++n;
