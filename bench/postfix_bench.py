@@ -185,6 +185,17 @@ class Leg:
                                                           os.path.join(self.root, "milter.log")))
         return can_connect_unix(self.socket)
 
+    def cpu_seconds(self):
+        """User+system CPU time the milter process (all its threads) has used so far, or None."""
+        if not self.proc:
+            return None
+        try:
+            with open("/proc/%d/stat" % self.proc.pid) as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, IndexError, ValueError):
+            return None
+
     def stop(self):
         self.postfix.stop()
         if self.proc and self.proc.poll() is None:
@@ -409,12 +420,21 @@ def main():
         for round_no in range(1, args.rounds + 1):
             for leg in legs:
                 wait_for("%s: empty queue" % leg.name, leg.postfix.queue_empty, timeout=120)
+                cpu_before = leg.cpu_seconds()
                 if args.mode == "overhead":
                     rate = run_overhead_round(leg, args)
+                    count = args.messages
                 else:
                     rate = run_capture_round(leg, args, round_no)
+                    count = args.bounces
                 leg.rates.append(rate)
-                log("  round %d  %-30s %8.0f/s" % (round_no, leg.name, rate))
+                cpu_after = leg.cpu_seconds()
+                cpu = ""
+                if cpu_before is not None and cpu_after is not None:
+                    per_message = 1000.0 * (cpu_after - cpu_before) / count
+                    leg.cpu_ms = getattr(leg, "cpu_ms", []) + [per_message]
+                    cpu = "  milter CPU %.2f ms/message" % per_message
+                log("  round %d  %-30s %8.0f/s%s" % (round_no, leg.name, rate, cpu))
         report(args, legs)
     except Failure as e:
         log("FAILED: %s" % e)
@@ -435,12 +455,14 @@ def main():
 
 def report(args, legs):
     unit = "messages/s" if args.mode == "overhead" else "bounces/s"
-    log("%-30s %14s %10s" % ("setup", "best " + unit, "median"))
+    log("%-30s %14s %10s %18s" % ("setup", "best " + unit, "median", "milter CPU ms/msg"))
     best = {}
     for leg in legs:
         rates = sorted(leg.rates)
         best[leg.name] = rates[-1]
-        log("%-30s %14.0f %10.0f" % (leg.name, rates[-1], rates[len(rates) // 2]))
+        cpu = sorted(getattr(leg, "cpu_ms", []))
+        log("%-30s %14.0f %10.0f %18s" % (leg.name, rates[-1], rates[len(rates) // 2],
+                                          "%.2f" % cpu[len(cpu) // 2] if cpu else "-"))
     if "bounce-milter" not in best:
         log("no bounce-milter figures: its leg was skipped")
         return
