@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Bounce capture rate: distinct DSNs sent at full speed over parallel SMTP connections through a
-# private Postfix (never /etc/postfix) with the no-op libmilter milter discarding them, and with
-# bounce-milter (outbox on, file sink on; a round ends when every event is in the file).
+# private Postfix (never /etc/postfix): alone (for reference), with the no-op libmilter milter
+# receiving and discarding them, and with bounce-milter (outbox on, file sink on; a round ends
+# when every event is in the file). Milter CPU time per DSN is printed too.
 # Prints bounces/s of each and the ratio (target: bounce-milter >= 80% of the no-op floor).
 # Needs root and the postfix package. See docs/bench.md.
 #

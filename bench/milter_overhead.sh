@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Milter overhead on normal mail: smtp-source sends non-bounce mail through a private Postfix
-# (never /etc/postfix) three ways in one run: Postfix alone, with the no-op libmilter milter
-# (bench-noop-milter: the floor any libmilter milter pays) and with bounce-milter. Prints
-# messages/s of each and the ratios (target: bounce-milter >= 95% of the no-op milter).
+# (never /etc/postfix) in one run: Postfix alone, with the no-op libmilter milter
+# (bench-noop-milter, accepting at MAIL and at end of message: the floor any libmilter milter
+# pays) and with bounce-milter. Prints messages/s of each, milter CPU per message and the ratios
+# (target: bounce-milter >= 95% of the no-op milter accepting at MAIL).
 # Needs root and the postfix package. See docs/bench.md.
 #
 # Environment: BUILD_DIR (default <repo>/build), BOUNCE_MILTER (command, default
