@@ -82,9 +82,30 @@ const std::vector<IndexedPhrase>& indexed_phrases() {
     return table;
 }
 
-ReasonSet phrase_hits(std::string_view diagnostic) {
+bool is_token_edge(char c) {
+    return text::is_space(c) || c == '<' || c == '>' || c == '(' || c == ')' || c == '"' || c == '\'' ||
+           c == ';' || c == ',' || c == '[' || c == ']';
+}
+
+// The diagnostic with every e-mail address blanked out: a recipient named "rbl-news@..." or
+// "spf.admin@..." must not read as a block-list or SPF verdict.
+std::string without_addresses(std::string_view diagnostic) {
+    std::string out(diagnostic);
+    for (std::size_t at = out.find('@'); at != std::string::npos; at = out.find('@', at + 1)) {
+        std::size_t begin = at, end = at + 1;
+        while (begin > 0 && !is_token_edge(out[begin - 1])) --begin;
+        while (end < out.size() && !is_token_edge(out[end])) ++end;
+        for (std::size_t i = begin; i < end; ++i) out[i] = ' ';
+    }
+    return out;
+}
+
+ReasonSet phrase_hits(std::string_view raw_diagnostic) {
     ReasonSet hits;
-    if (diagnostic.empty()) return hits;
+    if (raw_diagnostic.empty()) return hits;
+    const std::string scrubbed = raw_diagnostic.find('@') == std::string_view::npos ? std::string{}
+                                                                                     : without_addresses(raw_diagnostic);
+    std::string_view diagnostic = scrubbed.empty() ? raw_diagnostic : std::string_view(scrubbed);
     const PairSet pairs(diagnostic);
     for (const auto& entry : indexed_phrases()) {
         if (hits.test(entry.reason_index) || !entry.may_occur_in(pairs)) continue;

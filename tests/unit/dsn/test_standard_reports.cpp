@@ -165,3 +165,16 @@ TEST_CASE("malformed input never crashes and never invents events", "[robustness
     for (int i = 0; i < 200; ++i) unterminated += "--b\nContent-Type: multipart/mixed; boundary=\"b\"\n\n";
     CHECK(dsn::parse(unterminated).events.empty());
 }
+
+TEST_CASE("words inside the recipient's address are not evidence", "[classify]") {
+    const std::string report =
+        "From: MAILER-DAEMON@mx.example.org\nTo: news@lists.example.com\nSubject: Undelivered Mail Returned to Sender\n"
+        "MIME-Version: 1.0\nContent-Type: multipart/report; report-type=delivery-status; boundary=\"b\"\n\n"
+        "--b\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example.org\n\n"
+        "Final-Recipient: rfc822; rbl.spf-virus@example.net\nAction: failed\nStatus: 5.1.1\n"
+        "Diagnostic-Code: smtp; 550 5.1.1 <rbl.spf-virus@example.net>: User unknown\n\n--b--\n";
+    auto parsed = dsn::parse(report);
+    REQUIRE(parsed.events.size() == 1);
+    CHECK(parsed.events[0].reason == "userunknown");
+    CHECK(parsed.events[0].type == dsn::BounceType::hard);
+}

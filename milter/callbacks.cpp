@@ -1,0 +1,234 @@
+#include "milter/callbacks.hpp"
+
+#include "forwarder/log.hpp"
+#include "milter/session.hpp"
+
+#include <libmilter/mfdef.h>
+
+#include <new>
+#include <string>
+
+namespace milter {
+namespace {
+
+namespace logging = forwarder::log;
+
+Runtime* g_runtime = nullptr;
+
+// The only macros the filter reads. Asking for exactly these (smfi_setsymlist) keeps the MTA from
+// sending its default macro sets with every command.
+char kNoMacros[] = "";
+char kRcptMacros[] = "{rcpt_addr}";
+char kEomMacros[] = "i";
+
+Session* session_of(SMFICTX* ctx) { return static_cast<Session*>(smfi_getpriv(ctx)); }
+
+Session* ensure_session(SMFICTX* ctx) {
+    if (Session* s = session_of(ctx)) return s;
+    auto* s = new Session([] { return g_runtime->policy(); });
+    smfi_setpriv(ctx, s);
+    return s;
+}
+
+sfsistat to_smfis(Verdict verdict) {
+    switch (verdict) {
+        case Verdict::proceed: return SMFIS_CONTINUE;
+        case Verdict::accept: return SMFIS_ACCEPT;
+        case Verdict::discard: return SMFIS_DISCARD;
+        case Verdict::tempfail: return SMFIS_TEMPFAIL;
+        case Verdict::skip: return SMFIS_SKIP;
+    }
+    return SMFIS_CONTINUE;
+}
+
+// What to answer when the filter itself fails. Over SMTP a temporary failure makes the client retry;
+// mail Postfix generates or receives locally must never be tempfailed (it would stick in the queue as
+// a configuration error), so it is accepted and reaches the bounce mailbox instead.
+sfsistat failure_reply(SMFICTX* ctx) {
+    const Session* s = session_of(ctx);
+    return (s && s->internal()) ? SMFIS_ACCEPT : SMFIS_TEMPFAIL;
+}
+
+template <class Body>
+sfsistat guarded(SMFICTX* ctx, const char* stage, Body&& body) noexcept {
+    try {
+        return body();
+    } catch (const std::exception& e) {
+        try {
+            logging::error(std::string("internal error at ") + stage + ": " + e.what());
+        } catch (...) {
+        }
+    } catch (...) {
+        try {
+            logging::error(std::string("internal error at ") + stage);
+        } catch (...) {
+        }
+    }
+    return failure_reply(ctx);
+}
+
+std::string symval(SMFICTX* ctx, const char* name) {
+    const char* v = smfi_getsymval(ctx, const_cast<char*>(name));
+    return v ? std::string(v) : std::string();
+}
+
+sfsistat on_negotiate(SMFICTX* ctx, unsigned long offered_actions, unsigned long offered_steps, unsigned long,
+                      unsigned long, unsigned long* actions, unsigned long* steps, unsigned long* f2,
+                      unsigned long* f3) {
+    return guarded(ctx, "negotiate", [&] {
+        *actions = offered_actions & (SMFIF_ADDHDRS | SMFIF_DELRCPT | SMFIF_SETSYMLIST);
+        // Steps this filter has no use for: the MTA then does not send them at all. DATA, EOH and the
+        // replies stay: on an inet socket, unanswered commands stall on delayed ACKs.
+        unsigned long wanted = SMFIP_NOCONNECT | SMFIP_NOHELO | SMFIP_NOUNKNOWN | SMFIP_SKIP | SMFIP_HDR_LEADSPC;
+        *steps = offered_steps & wanted;
+        *f2 = 0;
+        *f3 = 0;
+
+        Session* s = ensure_session(ctx);
+        s->set_header_value_has_leading_space((*steps & SMFIP_HDR_LEADSPC) != 0);
+        s->set_mta_understands_skip((*steps & SMFIP_SKIP) != 0);
+
+        if (offered_actions & SMFIF_SETSYMLIST) {
+            smfi_setsymlist(ctx, SMFIM_CONNECT, kNoMacros);
+            smfi_setsymlist(ctx, SMFIM_HELO, kNoMacros);
+            smfi_setsymlist(ctx, SMFIM_ENVFROM, kNoMacros);
+            smfi_setsymlist(ctx, SMFIM_ENVRCPT, kRcptMacros);
+            smfi_setsymlist(ctx, SMFIM_DATA, kNoMacros);
+            smfi_setsymlist(ctx, SMFIM_EOH, kNoMacros);
+            smfi_setsymlist(ctx, SMFIM_EOM, kEomMacros);
+        }
+        return SMFIS_CONTINUE;
+    });
+}
+
+sfsistat on_envfrom(SMFICTX* ctx, char** argv) {
+    return guarded(ctx, "MAIL", [&] {
+        const char* sender = (argv && argv[0]) ? argv[0] : "";
+        return to_smfis(ensure_session(ctx)->on_mail(sender));
+    });
+}
+
+sfsistat on_envrcpt(SMFICTX* ctx, char** argv) {
+    return guarded(ctx, "RCPT", [&] {
+        const char* rcpt = (argv && argv[0]) ? argv[0] : "";
+        return to_smfis(ensure_session(ctx)->on_rcpt(rcpt, symval(ctx, "{rcpt_addr}")));
+    });
+}
+
+sfsistat on_data(SMFICTX* ctx) {
+    return guarded(ctx, "DATA", [&] { return to_smfis(ensure_session(ctx)->on_data()); });
+}
+
+sfsistat on_header(SMFICTX* ctx, char* name, char* value) {
+    return guarded(ctx, "header", [&] {
+        return to_smfis(ensure_session(ctx)->on_header(name ? name : "", value ? value : ""));
+    });
+}
+
+sfsistat on_eoh(SMFICTX* ctx) {
+    return guarded(ctx, "end of headers", [&] { return to_smfis(ensure_session(ctx)->on_end_of_headers()); });
+}
+
+sfsistat on_body(SMFICTX* ctx, unsigned char* chunk, size_t size) {
+    return guarded(ctx, "body", [&] {
+        return to_smfis(ensure_session(ctx)->on_body({reinterpret_cast<const char*>(chunk), chunk ? size : 0}));
+    });
+}
+
+std::string describe(const EndOfMessage& eom) {
+    return std::string(eom.internal ? " internal=yes" : "") + (eom.truncated ? " truncated=yes" : "");
+}
+
+sfsistat on_eom(SMFICTX* ctx) {
+    return guarded(ctx, "end of message", [&] {
+        // The queue id is unknown at MAIL over SMTP in Postfix; ask again now.
+        std::string queue_id = symval(ctx, "i");
+        Session* session = ensure_session(ctx);
+        const EndOfMessage eom = session->on_end_of_message(queue_id);
+        if (queue_id.empty()) queue_id = "-";
+        const char* action = to_string(eom.verdict);
+
+        for (const std::string& rcpt : eom.delete_recipients) {
+            if (smfi_delrcpt(ctx, const_cast<char*>(rcpt.c_str())) != MI_SUCCESS)
+                logging::warning("queue_id=" + queue_id + " could not delete bounce recipient " + rcpt);
+        }
+        for (const auto& [name, value] : eom.add_headers) {
+            // With SMFIP_HDR_LEADSPC the MTA takes values verbatim in both directions: supply the space.
+            const std::string text = session->header_value_has_leading_space() ? " " + value : value;
+            if (smfi_addheader(ctx, const_cast<char*>(name.c_str()), const_cast<char*>(text.c_str())) != MI_SUCCESS)
+                logging::warning("queue_id=" + queue_id + " could not add header " + name);
+        }
+        if (!eom.delete_recipients.empty()) action = "deliver-others";
+
+        using S = CaptureOutcome::Status;
+        switch (eom.outcome.status) {
+            case S::recorded:
+            case S::filtered: {
+                const bool filtered = eom.outcome.status == S::filtered;
+                for (const auto& e : eom.outcome.events) {
+                    logging::info("bounce queue_id=" + queue_id + " recipient=" + e.recipient + " type=" + e.type +
+                              " reason=" + e.reason + " action=" + action +
+                              (filtered ? " forwarded=no(policy)" : "") + describe(eom));
+                }
+                if (eom.outcome.duplicates > 0)
+                    logging::info("queue_id=" + queue_id + " duplicates=" + std::to_string(eom.outcome.duplicates) +
+                              " (already in the outbox, not forwarded again)");
+                break;
+            }
+            case S::failed:
+                logging::error("queue_id=" + queue_id + " outbox failed: " + eom.outcome.error + " action=" + action +
+                           describe(eom));
+                if (eom.verdict == Verdict::tempfail)
+                    smfi_setreply(ctx, const_cast<char*>("451"), const_cast<char*>("4.3.0"),
+                                  const_cast<char*>("Bounce could not be recorded, try again later"));
+                break;
+            case S::bounce_without_events:
+                logging::info("queue_id=" + queue_id + " report without usable events, delivered" + describe(eom));
+                break;
+            case S::not_bounce:
+                logging::debug("queue_id=" + queue_id + " to the bounce address but not a bounce, delivered");
+                break;
+        }
+        return to_smfis(eom.verdict == Verdict::proceed ? Verdict::accept : eom.verdict);
+    });
+}
+
+sfsistat on_abort(SMFICTX* ctx) {
+    return guarded(ctx, "abort", [&] {
+        if (Session* s = session_of(ctx)) s->on_abort();
+        return SMFIS_CONTINUE;
+    });
+}
+
+sfsistat on_close(SMFICTX* ctx) {
+    Session* s = session_of(ctx);
+    smfi_setpriv(ctx, nullptr);
+    delete s;  // Session's destructor does not throw
+    return SMFIS_CONTINUE;
+}
+
+}  // namespace
+
+smfiDesc make_filter_description(Runtime& runtime) {
+    g_runtime = &runtime;
+    smfiDesc desc{};
+    desc.xxfi_name = const_cast<char*>("bounce-milter");
+    desc.xxfi_version = SMFI_VERSION;
+    desc.xxfi_flags = SMFIF_ADDHDRS | SMFIF_DELRCPT | SMFIF_SETSYMLIST;
+    desc.xxfi_connect = nullptr;
+    desc.xxfi_helo = nullptr;
+    desc.xxfi_envfrom = on_envfrom;
+    desc.xxfi_envrcpt = on_envrcpt;
+    desc.xxfi_header = on_header;
+    desc.xxfi_eoh = on_eoh;
+    desc.xxfi_body = on_body;
+    desc.xxfi_eom = on_eom;
+    desc.xxfi_abort = on_abort;
+    desc.xxfi_close = on_close;
+    desc.xxfi_unknown = nullptr;
+    desc.xxfi_data = on_data;
+    desc.xxfi_negotiate = on_negotiate;
+    return desc;
+}
+
+}  // namespace milter

@@ -1,0 +1,215 @@
+// bounce-milter: captures bounces (DSNs, ARF complaints) inline at the MTA and forwards them to listmonk,
+// Redis and/or a JSON Lines file through a durable outbox.
+#include "conf/config.hpp"
+#include "forwarder/dispatcher.hpp"
+#include "forwarder/pipeline.hpp"
+#include "forwarder/log.hpp"
+#include "milter/callbacks.hpp"
+#include "milter/outbox_capturer.hpp"
+#include "milter/privileges.hpp"
+#include "milter/runtime.hpp"
+#include "milter/signals.hpp"
+#include "milter/socket.hpp"
+
+#include <CLI/CLI.hpp>
+#include <libmilter/mfapi.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace logging = forwarder::log;
+
+namespace {
+
+struct Options {
+    std::string config_path;  // empty = embedded default
+    bool check_config = false;
+    bool foreground = false;
+    bool allow_root = false;
+    bool verbose = false;
+    std::string socket_override;
+    std::string pid_file;
+};
+
+constexpr const char* kEmbeddedName = "<embedded default>";
+
+conf::LoadResult load(const Options& options) {
+    conf::LoadResult result = options.config_path.empty()
+                                  ? conf::load_string(conf::embedded_default(), kEmbeddedName)
+                                  : conf::load_file(options.config_path);
+    const std::string name = options.config_path.empty() ? kEmbeddedName : options.config_path;
+    if (result.errors.empty() && result.config && !result.config->milter) {
+        result.errors.push_back({name, 0, "no [milter] section: bounce-milter needs one"});
+        result.config.reset();
+    }
+    if (result.errors.empty() && result.config) {
+        const std::string socket = options.socket_override.empty() ? result.config->milter->socket
+                                                                   : options.socket_override;
+        try {
+            milter::parse_socket_spec(socket);
+        } catch (const std::exception& e) {
+            result.errors.push_back({name, 0, e.what()});
+            result.config.reset();
+        }
+    }
+    return result;
+}
+
+std::shared_ptr<const milter::Policy> make_policy(std::shared_ptr<const conf::Config> config, forwarder::Outbox& outbox) {
+    auto capturer = std::make_shared<milter::OutboxCapturer>(config, outbox);
+    return std::make_shared<const milter::Policy>(*config->milter, std::move(capturer));
+}
+
+std::string summary(const conf::Config& config) {
+    const auto& m = *config.milter;
+    std::string addresses;
+    for (const auto& a : m.bounce_addresses) addresses += (addresses.empty() ? "" : ",") + a;
+    static const char* bounce_names[] = {"discard", "accept", "tag"};
+    static const char* error_names[] = {"tempfail", "accept"};
+    return "bounce_addresses=" + (addresses.empty() ? std::string("(none: every message is accepted)") : addresses) +
+           " on_bounce=" + bounce_names[static_cast<int>(m.on_bounce)] +
+           " on_error=" + error_names[static_cast<int>(m.on_error)] +
+           " max_message_bytes=" + std::to_string(m.max_message_bytes);
+}
+
+// SIGUSR1: re-read the file and swap the policy. Sinks, the outbox and the socket stay as started.
+void reload(const Options& options, milter::Runtime& runtime, forwarder::Outbox& outbox,
+            const std::shared_ptr<const conf::Config>& started_with) {
+    if (options.config_path.empty()) {
+        logging::info("reload: running on the embedded default, nothing to re-read");
+        return;
+    }
+    conf::LoadResult result = load(options);
+    if (!result.errors.empty()) {
+        for (const auto& e : result.errors) logging::error("reload: " + e.to_string());
+        logging::error("reload: keeping the previous configuration");
+        return;
+    }
+    const conf::Config& next = *result.config;
+    if (next.milter->socket != started_with->milter->socket || next.outbox.path != started_with->outbox.path ||
+        forwarder::sink_names(next) != forwarder::sink_names(*started_with) ||
+        next.milter->user != started_with->milter->user)
+        logging::warning("reload: socket, user, [outbox] and sink changes take effect only after a restart");
+    runtime.replace_policy(make_policy(result.config, outbox));
+    logging::info("reloaded " + options.config_path + ": " + summary(next));
+}
+
+void write_pid_file(const std::string& path) {
+    std::ofstream out(path, std::ios::trunc);
+    out << getpid() << '\n';
+    if (!out) throw std::runtime_error("cannot write pid file " + path);
+}
+
+int run(const Options& options) {
+    conf::LoadResult loaded = load(options);
+    if (!loaded.errors.empty()) {
+        for (const auto& e : loaded.errors) std::cerr << e.to_string() << '\n';
+        return 1;
+    }
+    std::shared_ptr<const conf::Config> config = loaded.config;
+    const conf::MilterConfig& mc = *config->milter;
+
+    if (geteuid() == 0 && mc.user.empty() && !options.allow_root) {
+        std::cerr << "bounce-milter: refusing to run as root; set [milter] user = \"...\" to drop privileges, "
+                     "or pass --allow-root\n";
+        return 2;
+    }
+
+    logging::configure(options.foreground ? logging::Target::stderr_stream : logging::Target::syslog, "bounce-milter",
+                   options.verbose ? logging::Level::debug : logging::Level::info);
+
+    if (!options.foreground) {
+        // Fork before any thread exists; keep the working directory (relative paths in the config).
+        if (daemon(1, 0) != 0) {
+            logging::error("cannot daemonize");
+            return 1;
+        }
+    }
+    if (!options.pid_file.empty()) write_pid_file(options.pid_file);
+
+    // Before any thread starts, so every thread (libmilter's, the workers) inherits the mask.
+    milter::block_control_signals();
+    // A sink writing to a peer that went away must get EPIPE, not kill the process; libmilter ignores
+    // SIGPIPE too, but only from smfi_main() on, after the delivery workers are already running.
+    std::signal(SIGPIPE, SIG_IGN);
+
+    if (!mc.user.empty() && geteuid() == 0) {
+        milter::drop_privileges(mc.user);
+        logging::info("running as user " + mc.user);
+    }
+
+    // The outbox and its delivery workers: end-of-message only enqueues; the workers do the network.
+    forwarder::Pipeline pipeline(*config);
+    forwarder::Outbox& outbox = pipeline.outbox();
+    pipeline.start();
+
+    milter::Runtime runtime(make_policy(config, outbox));
+    smfiDesc description = milter::make_filter_description(runtime);
+
+    const milter::SocketSpec socket =
+        milter::parse_socket_spec(options.socket_override.empty() ? mc.socket : options.socket_override);
+    if (!socket.unix_path.empty()) milter::remove_stale_unix_socket(socket.unix_path);
+    if (smfi_register(description) != MI_SUCCESS) throw std::runtime_error("smfi_register failed");
+    if (smfi_setconn(const_cast<char*>(socket.spec.c_str())) != MI_SUCCESS)
+        throw std::runtime_error("smfi_setconn failed for " + socket.spec);
+    // Bounce storms arrive over many parallel connections; libmilter's default backlog is small.
+    smfi_setbacklog(128);
+    if (smfi_opensocket(false) != MI_SUCCESS)
+        throw std::runtime_error("cannot listen on " + socket.spec + " (in use, or no permission)");
+    if (!socket.unix_path.empty()) milter::set_unix_socket_access(socket.unix_path, mc.socket_mode, mc.socket_group);
+
+    milter::ReloadSignalThread reloader([&] { reload(options, runtime, outbox, config); });
+    logging::info("listening on " + socket.spec + " (" + (options.config_path.empty() ? kEmbeddedName : options.config_path) +
+              "): " + summary(*config));
+
+    // Returns after SIGTERM/SIGHUP/SIGINT (libmilter's own signal thread) or smfi_stop().
+    const int rc = smfi_main();
+
+    reloader.stop();
+    // Leave no socket file behind: the next start (or an MTA probing it) should not find a stale one.
+    if (!socket.unix_path.empty()) unlink(socket.unix_path.c_str());
+    logging::info("stopping: finishing in-flight deliveries");
+    pipeline.stop();
+    if (!options.pid_file.empty()) unlink(options.pid_file.c_str());
+    logging::info("stopped");
+    return rc == MI_SUCCESS ? 0 : 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    Options options;
+    CLI::App app{"bounce-milter: capture bounces inline at the MTA and forward them to listmonk, Redis or a file"};
+    app.add_option("-c,--config", options.config_path, "TOML configuration file (default: the embedded default)");
+    app.add_flag("--check-config", options.check_config, "validate the configuration, print every error, exit 0/1");
+    app.add_flag("-f,--foreground", options.foreground, "stay in the foreground and log to stderr (else syslog, mail)");
+    app.add_option("--socket", options.socket_override, "override [milter] socket (unix:/path or inet:port@host)");
+    app.add_flag("--allow-root", options.allow_root, "run as root without a [milter] user to drop to");
+    app.add_flag("-v,--verbose", options.verbose, "log debug lines too");
+    app.add_option("--pid-file", options.pid_file, "write the process id to this file");
+    app.set_version_flag("--version", "bounce-milter 0.1.0");
+    CLI11_PARSE(app, argc, argv);
+
+    if (options.check_config) {
+        const conf::LoadResult result = load(options);
+        for (const auto& e : result.errors) std::cerr << e.to_string() << '\n';
+        if (!result.errors.empty()) return 1;
+        std::cout << (options.config_path.empty() ? kEmbeddedName : options.config_path) << ": OK ("
+                  << summary(*result.config) << ")\n";
+        return 0;
+    }
+    try {
+        return run(options);
+    } catch (const std::exception& e) {
+        logging::error(std::string("fatal: ") + e.what());
+        if (!options.foreground) std::cerr << "bounce-milter: " << e.what() << '\n';
+        return 1;
+    }
+}
