@@ -5,6 +5,8 @@
 #include "dsn/text.hpp"
 
 #include <bitset>
+#include <cstdint>
+#include <vector>
 
 namespace dsn::classify {
 namespace {
@@ -25,6 +27,60 @@ std::size_t reason_index(std::string_view reason) {
 
 // Which reasons' phrases occur in the diagnostic, computed once per recipient.
 using ReasonSet = std::bitset<64>;
+
+bool in_first_pass(std::string_view reason);
+
+// Pairs of adjacent characters, folded to lower case and hashed into 4096 bits. A phrase can
+// occur in a text only if each of its pairs occurs there, so most of the table is ruled out with a
+// few bit tests instead of a search through the text.
+constexpr std::size_t kPairBits = 4096;
+
+inline std::uint16_t pair_hash(char a, char b) {
+    return static_cast<std::uint16_t>(((static_cast<unsigned>(static_cast<unsigned char>(text::lower(a))) << 6) ^
+                                       static_cast<unsigned char>(text::lower(b))) & (kPairBits - 1));
+}
+
+class PairSet {
+public:
+    explicit PairSet(std::string_view t) {
+        for (std::size_t i = 0; i + 1 < t.size(); ++i) bits_.set(pair_hash(t[i], t[i + 1]));
+    }
+    bool has(std::uint16_t hash) const { return bits_.test(hash); }
+
+private:
+    std::bitset<kPairBits> bits_;
+};
+
+// The phrase table with each reason's index, pass and character pairs resolved once, instead of
+// comparing reason names for every phrase of every recipient.
+struct IndexedPhrase {
+    std::string_view phrase;
+    std::string_view reason;
+    std::size_t reason_index;
+    bool first_pass;
+    std::vector<std::uint16_t> pairs;  // hashes of every adjacent pair of the phrase
+
+    // False only when the phrase cannot occur in the text the set was built from.
+    bool may_occur_in(const PairSet& set) const {
+        for (std::uint16_t pair : pairs)
+            if (!set.has(pair)) return false;
+        return true;
+    }
+};
+
+const std::vector<IndexedPhrase>& indexed_phrases() {
+    static const std::vector<IndexedPhrase> table = [] {
+        std::vector<IndexedPhrase> out;
+        for (const auto& entry : reason_phrases()) {
+            const std::string_view p = entry.phrase;
+            std::vector<std::uint16_t> pairs;
+            for (std::size_t i = 0; i + 1 < p.size(); ++i) pairs.push_back(pair_hash(p[i], p[i + 1]));
+            out.push_back({p, entry.reason, reason_index(entry.reason), in_first_pass(entry.reason), std::move(pairs)});
+        }
+        return out;
+    }();
+    return table;
+}
 
 bool is_token_edge(char c) {
     return text::is_space(c) || c == '<' || c == '>' || c == '(' || c == ')' || c == '"' || c == '\'' ||
@@ -50,10 +106,10 @@ ReasonSet phrase_hits(std::string_view raw_diagnostic) {
     const std::string scrubbed = raw_diagnostic.find('@') == std::string_view::npos ? std::string{}
                                                                                      : without_addresses(raw_diagnostic);
     std::string_view diagnostic = scrubbed.empty() ? raw_diagnostic : std::string_view(scrubbed);
-    for (const auto& entry : reason_phrases()) {
-        std::size_t index = reason_index(entry.reason);
-        if (hits.test(index)) continue;
-        if (text::icontains(diagnostic, entry.phrase)) hits.set(index);
+    const PairSet pairs(diagnostic);
+    for (const auto& entry : indexed_phrases()) {
+        if (hits.test(entry.reason_index) || !entry.may_occur_in(pairs)) continue;
+        if (text::icontains(diagnostic, entry.phrase)) hits.set(entry.reason_index);
     }
     return hits;
 }
@@ -125,8 +181,8 @@ bool in_first_pass(std::string_view reason) {
 
 // The first reason outside the first pass whose phrases occur, in table order.
 std::string_view second_pass_reason(const Context& c) {
-    for (const auto& entry : reason_phrases())
-        if (!in_first_pass(entry.reason) && c.text_says(entry.reason)) return entry.reason;
+    for (const auto& entry : indexed_phrases())
+        if (!entry.first_pass && c.hits.test(entry.reason_index)) return entry.reason;
     return {};
 }
 
@@ -142,8 +198,9 @@ bool first_pass_true(std::string_view reason, const Context& c) {
 
 std::string_view reason_from_text(std::string_view text) {
     if (text.empty()) return {};
-    for (const auto& entry : reason_phrases()) {
-        if (text::icontains(text, entry.phrase)) return entry.reason;
+    const PairSet pairs(text);
+    for (const auto& entry : indexed_phrases()) {
+        if (entry.may_occur_in(pairs) && text::icontains(text, entry.phrase)) return entry.reason;
     }
     return {};
 }

@@ -4,11 +4,14 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <iterator>
 #include <sstream>
 #include <system_error>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace fs = std::filesystem;
 
@@ -22,16 +25,33 @@ bool read_stream(std::istream& in, std::string& out) {
     return !in.bad();
 }
 
+// Reads the whole file with plain read(2) into a buffer sized from fstat: a stringstream copy
+// cost as much as a tenth of GMime's parse per message.
 bool read_file(const fs::path& path, std::string& out, std::string& error) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
         error = std::string("cannot open: ") + std::strerror(errno);
         return false;
     }
-    if (!read_stream(in, out)) {
-        error = "read error";
-        return false;
+    struct stat info {};
+    std::size_t capacity = ::fstat(fd, &info) == 0 && info.st_size > 0 ? static_cast<std::size_t>(info.st_size) : 0;
+    out.resize(capacity + 1);  // one spare byte tells EOF apart from a file that grew meanwhile
+    std::size_t used = 0;
+    for (;;) {
+        if (used == out.size()) out.resize(out.size() * 2);
+        ssize_t n = ::read(fd, out.data() + used, out.size() - used);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) {
+            ::close(fd);
+            out.clear();
+            error = "read error";
+            return false;
+        }
+        if (n == 0) break;
+        used += static_cast<std::size_t>(n);
     }
+    ::close(fd);
+    out.resize(used);
     return true;
 }
 
@@ -46,10 +66,14 @@ bool is_single_message_file(const std::string& label) {
                                 label.compare(label.size() - 4, 4, ".EML") == 0);
 }
 
-void emit_content(const std::string& label, std::string&& content,
+// Lends `content` to the sink and takes the buffer back afterwards, so that a directory of
+// messages is read through one allocation instead of one per file.
+void emit_content(const std::string& label, std::string& content,
                   const std::function<void(SourceMessage&&)>& sink) {
     if (is_single_message_file(label) || !looks_like_mbox(content)) {
-        sink(SourceMessage{label, std::move(content), {}});
+        SourceMessage message{label, std::move(content), {}};
+        sink(std::move(message));
+        content = std::move(message.bytes);
         return;
     }
     auto parts = split_mbox(content);
@@ -88,14 +112,15 @@ void read_directory(const fs::path& dir,
         }
     }
     std::sort(files.begin(), files.end());
+    std::string content;
     for (const auto& file : files) {
         std::string label = file.string();
-        std::string content, error;
+        std::string error;
         if (!read_file(file, content, error)) {
             sink(SourceMessage{label, {}, error});
             continue;
         }
-        emit_content(label, std::move(content), sink);
+        emit_content(label, content, sink);
     }
 }
 
@@ -137,7 +162,7 @@ void read_messages(const std::string& path, const std::function<void(SourceMessa
             sink(SourceMessage{path, {}, "cannot read standard input"});
             return;
         }
-        emit_content(path, std::move(content), sink);
+        emit_content(path, content, sink);
         return;
     }
     std::error_code ec;
@@ -155,7 +180,7 @@ void read_messages(const std::string& path, const std::function<void(SourceMessa
         sink(SourceMessage{path, {}, error});
         return;
     }
-    emit_content(path, std::move(content), sink);
+    emit_content(path, content, sink);
 }
 
 }  // namespace tools

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Bounce capture rate: distinct DSNs sent at full speed over parallel SMTP connections through a
+# private Postfix (never /etc/postfix): alone (for reference), with the no-op libmilter milter
+# receiving and discarding them, and with bounce-milter (outbox on, file sink on; a round ends
+# when every event is in the file). Milter CPU time per DSN is printed too.
+# Prints bounces/s of each and the ratio (target: bounce-milter >= 80% of the no-op floor).
+# Needs root and the postfix package. See docs/bench.md.
+#
+# Environment: BUILD_DIR (default <repo>/build), BOUNCE_MILTER (command, default
+# $BUILD_DIR/bounce-milter; its leg is skipped when it does not exist), ROUNDS (3),
+# BOUNCES (2000 per round), CONNECTIONS (10).
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BUILD=${BUILD_DIR:-$ROOT/build}
+exec python3 "$ROOT/bench/postfix_bench.py" capture --build "$BUILD" \
+  --bounce-milter "${BOUNCE_MILTER:-$BUILD/bounce-milter}" --rounds "${ROUNDS:-3}" \
+  --bounces "${BOUNCES:-2000}" --connections "${CONNECTIONS:-10}"
