@@ -17,7 +17,30 @@ Connection::Connection(const std::string& path, int busy_timeout_ms) : path_(pat
     sqlite3_busy_timeout(db_, busy_timeout_ms);
 }
 
-Connection::~Connection() { sqlite3_close_v2(db_); }
+Connection::~Connection() {
+    for (auto& [sql, stmt] : idle_statements_) sqlite3_finalize(stmt);
+    sqlite3_close_v2(db_);
+}
+
+sqlite3_stmt* Connection::take_prepared(const std::string& sql) {
+    if (auto it = idle_statements_.find(sql); it != idle_statements_.end()) {
+        sqlite3_stmt* stmt = it->second;
+        idle_statements_.erase(it);
+        return stmt;
+    }
+    sqlite3_stmt* stmt = nullptr;
+    if (sqlite3_prepare_v3(db_, sql.c_str(), -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) != SQLITE_OK) {
+        sqlite3_finalize(stmt);
+        fail("prepare failed");
+    }
+    return stmt;
+}
+
+void Connection::give_back(const std::string& sql, sqlite3_stmt* stmt) {
+    sqlite3_reset(stmt);
+    sqlite3_clear_bindings(stmt);
+    if (!idle_statements_.emplace(sql, stmt).second) sqlite3_finalize(stmt);
+}
 
 void Connection::fail(const std::string& what) const {
     throw OutboxError("outbox " + path_ + ": " + what + ": " + sqlite3_errmsg(db_));
@@ -37,13 +60,10 @@ std::string Connection::query_text(const char* sql) {
     return statement.step() ? statement.text(0) : std::string();
 }
 
-Statement::Statement(Connection& connection, const char* sql) : connection_(connection) {
-    if (sqlite3_prepare_v2(connection.handle(), sql, -1, &stmt_, nullptr) != SQLITE_OK) {
-        connection.fail("prepare failed");
-    }
-}
+Statement::Statement(Connection& connection, const char* sql)
+    : connection_(connection), sql_(sql), stmt_(connection.take_prepared(sql_)) {}
 
-Statement::~Statement() { sqlite3_finalize(stmt_); }
+Statement::~Statement() { connection_.give_back(sql_, stmt_); }
 
 Statement& Statement::bind(int index, std::string_view text) {
     if (sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT) != SQLITE_OK) {

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 namespace forwarder::sqlite {
 
@@ -27,9 +28,16 @@ public:
     [[noreturn]] void fail(const std::string& what) const;
     sqlite3* handle() const { return db_; }
 
+    // Prepared statements are kept per SQL text and reused: preparing cost about a tenth of the
+    // milter's instructions per bounce. A statement in use is taken out of the cache, so two live
+    // Statements never share one sqlite3_stmt.
+    sqlite3_stmt* take_prepared(const std::string& sql);
+    void give_back(const std::string& sql, sqlite3_stmt* stmt);
+
 private:
     sqlite3* db_ = nullptr;
     std::string path_;
+    std::unordered_map<std::string, sqlite3_stmt*> idle_statements_;
 };
 
 class Statement {
@@ -51,6 +59,7 @@ public:
 
 private:
     Connection& connection_;
+    std::string sql_;
     sqlite3_stmt* stmt_ = nullptr;
 };
 
