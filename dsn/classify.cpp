@@ -48,6 +48,8 @@ struct Context {
 // A recipient-unknown verdict needs either the status code or a rejection at RCPT: the same words
 // after DATA come from a content filter that dislikes the message, not from a missing mailbox.
 bool is_userunknown(const Context& c) {
+    // Refused at MAIL FROM, before any recipient was named: whatever does not exist is the sender's.
+    if (c.command_is("MAIL")) return false;
     if (c.status_reason == "userunknown") {
         for (std::string_view other : {"norelaying", "blocked", "mailboxfull", "hasmoved", "rejected", "notaccept"})
             if (c.text_says(other)) return false;
@@ -65,15 +67,22 @@ bool is_filtered(const Context& c) {
 
 // A DNS failure is a network problem, not a proof that the domain does not exist.
 bool is_hostunknown(const Context& c) {
+    if (c.command_is("MAIL")) return false;  // the sender's domain, not the recipient's
     if (c.status_reason == "hostunknown") return !c.text_says("networkerror");
     return c.text_says("hostunknown") && !c.text_says("networkerror");
 }
 
 // Sender-side wording counts where the sender is what was judged: at MAIL FROM, after DATA, or
-// when the status code itself is vague. At MAIL FROM even a generic refusal is about the sender.
+// when the status code itself is vague. At MAIL FROM a generic refusal ("Access denied") is
+// about the sender too.
 bool is_rejected(const Context& c) {
     if (c.status_reason == "rejected") return true;
-    if (c.command_is("MAIL")) return c.text_says("rejected") || c.text_says("blocked");
+    if (c.command_is("MAIL")) {
+        if (c.text_says("rejected")) return true;
+        for (auto refusal : mail_stage_refusals())
+            if (text::icontains(c.evidence.diagnostic, refusal)) return true;
+        return false;
+    }
     if (c.command_is("DATA")) return c.status_reason != "userunknown" && c.text_says("rejected");
     bool vague = c.status_reason.empty() || c.status_reason == "securityerror" || c.status_reason == "systemerror";
     return vague && c.text_says("rejected");
@@ -144,6 +153,9 @@ std::string decide_reason(const Evidence& e) {
     if (!e.dialect_reason.empty()) return std::string(e.dialect_reason);
 
     Context c{e, reason_from_status(e.status), phrase_hits(e.diagnostic) | phrase_hits(e.notice)};
+    // An addressing code (X.1.x) given at MAIL FROM is about the sender's address.
+    if (text::iequals(e.smtp_command, "MAIL") && (c.status_reason == "userunknown" || c.status_reason == "hostunknown"))
+        c.status_reason = "rejected";
     for (auto reason : kFirstPass) {
         // A local delivery program's failure (X-Unix) is a mailer error whatever it printed,
         // unless it plainly reports a full mailbox or a size limit.
@@ -160,6 +172,9 @@ std::string decide_reason(const Evidence& e) {
         return "syntaxerror";
     // A failure at MAIL FROM is about the sender, whatever the wording.
     if (text::iequals(e.smtp_command, "MAIL")) return "rejected";
+    // Refused at connection or greeting, before any address was named: the client host was refused.
+    for (std::string_view stage : {"CONN", "HELO", "EHLO"})
+        if (text::iequals(e.smtp_command, stage)) return "blocked";
     return e.status.empty() && e.reply_code.empty() && e.diagnostic.empty() ? "undefined" : "onhold";
 }
 

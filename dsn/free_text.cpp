@@ -13,7 +13,23 @@
 namespace dsn {
 namespace {
 
+// A failure notice comes from a mail system, or at least is machine-generated with a failure
+// subject. A person's mail titled "error" that quotes "<a@b>: 550 ..." is not a bounce.
 bool looks_like_failure_notice(const Message& message) {
+    // A person forwarding or answering mail ("Fwd: Undelivered Mail ...") quotes a bounce at most;
+    // the words of the quote are not a notice of this message.
+    static constexpr std::string_view kPersonalPrefixes[] = {"fwd:", "fw:", "re:", "aw:", "wg:", "tr:"};
+    std::string_view subject = text::trim(message.subject);
+    const bool from_mail_system = dialects::from_mailer_daemon(message);
+    for (auto prefix : kPersonalPrefixes)
+        if (text::istarts_with(subject, prefix) && !from_mail_system) return false;
+    if (from_mail_system) return true;
+    std::string_view return_path = text::trim(message.header("Return-Path"));
+    std::string envelope_sender = address::normalize(return_path);
+    const bool machine_made = message.headers.has("Auto-Submitted") || message.headers.has("X-Failed-Recipients") ||
+                              return_path == "<>" || message.content_type == "multipart/report" ||
+                              (!envelope_sender.empty() && address::is_mailer_daemon(envelope_sender));
+    if (!machine_made) return false;
     static constexpr std::string_view kSubjects[] = {
         "undeliver", "delivery fail", "delivery status notification", "returned mail", "failure notice",
         "mail delivery", "non-delivery", "nondeliver", "delivery problem", "could not be delivered",
@@ -21,7 +37,7 @@ bool looks_like_failure_notice(const Message& message) {
         "delivery notification", "warning: message", "delayed mail"};
     for (auto s : kSubjects)
         if (text::icontains(message.subject, s)) return true;
-    return dialects::from_mailer_daemon(message);
+    return false;
 }
 
 // Addresses that a bounce mentions but that never failed: the original sender (the bounce's own
@@ -35,10 +51,73 @@ std::vector<std::string> sender_side_addresses(const Message& message) {
     return out;
 }
 
+// The SMTP command a notice quotes next to the reply ("sent: RCPT TO:<a@b>", "after MAIL FROM"),
+// when it quotes one; the stage decides between reasons such as userunknown and filtered.
+void take_quoted_command(Finding& f) {
+    if (!f.smtp_command.empty()) return;
+    static constexpr std::pair<std::string_view, std::string_view> kQuoted[] = {
+        {"rcpt to", "RCPT"}, {"mail from", "MAIL"}, {"end of data", "DATA"}};
+    for (auto [quoted, command] : kQuoted) {
+        if (text::icontains(f.diagnostic, quoted)) {
+            f.smtp_command = std::string(command);
+            return;
+        }
+    }
+}
+
 bool contains(const std::vector<std::string>& list, const std::string& value) {
     for (const auto& item : list)
         if (item == value) return true;
     return false;
+}
+
+// A line "Name: value" whose name is a header field of a message (not "Reason: ..." prose).
+bool is_message_header_line(std::string_view line) {
+    static constexpr std::string_view kNames[] = {"from:", "to:", "cc:", "subject:", "date:", "message-id:",
+                                                  "received:", "return-path:", "mime-version:", "content-type:",
+                                                  "reply-to:", "sender:", "x-mailer:", "delivered-to:"};
+    for (auto name : kNames)
+        if (text::istarts_with(line, name)) return true;
+    return false;
+}
+
+// The text before a copy of the original that a notice pasted without any marker: three header
+// lines in a row start a message, and nothing from there on is the notice's own word.
+std::string_view before_embedded_headers(std::string_view human) {
+    std::size_t run = 0, run_start = 0, offset = 0;
+    for (auto line : text::split_lines(human)) {
+        if (is_message_header_line(line)) {
+            if (run++ == 0) run_start = offset;
+            if (run == 3) return human.substr(0, run_start);
+        } else if (!(run > 0 && !line.empty() && (line[0] == ' ' || line[0] == '\t'))) {
+            run = 0;
+        }
+        offset += line.size() + 1;
+    }
+    return human;
+}
+
+// A notice that names exactly one outside address and says in words what went wrong (no code at
+// all: "reject reason: Mailbox full / target mail address: a@b"): that address failed.
+std::vector<Finding> single_address_with_wording(std::string_view human, const std::vector<std::string>& not_recipients) {
+    std::string candidate;
+    for (auto& addr : address::find_all(human)) {
+        if (address::is_mailer_daemon(addr) || contains(not_recipients, addr)) continue;
+        if (!candidate.empty() && candidate != addr) return {};  // several: no way to tell which failed
+        candidate = addr;
+    }
+    if (candidate.empty()) return {};
+    for (auto line : text::split_lines(human)) {
+        std::string_view content = text::trim(line);
+        if (classify::reason_from_text(content).empty()) continue;
+        Finding f;
+        f.recipient = candidate;
+        f.diagnostic = text::squeeze_spaces(content);
+        dialects::complete_from_diagnostic(f);
+        take_quoted_command(f);
+        return {std::move(f)};
+    }
+    return {};
 }
 
 }  // namespace
@@ -49,7 +128,7 @@ std::vector<Finding> decode_free_text(const Message& message) {
     std::string unquoted = dialects::unquote(message.text);
     if (auto inline_fields = dialects::decode_inline_delivery_status(unquoted); !inline_fields.empty())
         return inline_fields;
-    std::string_view human = dialects::before_returned_message(unquoted);
+    std::string_view human = before_embedded_headers(dialects::before_returned_message(unquoted));
     if (auto paragraphs = dialects::decode_address_paragraphs(human); !paragraphs.empty()) {
         for (auto it = paragraphs.begin(); it != paragraphs.end();) {
             // A paragraph without any code or error wording is a greeting, not a failure.
@@ -65,7 +144,12 @@ std::vector<Finding> decode_free_text(const Message& message) {
     for (std::size_t i = 0; i < lines.size(); ++i) {
         std::string addr = address::find_first(lines[i]);
         if (addr.empty() || address::is_mailer_daemon(addr) || contains(not_recipients, addr)) continue;
-        std::string context(lines[i]);
+        // The explanation may stand on the line before ("reject reason: ..." / "address: ...").
+        // (Not when that line names an address of its own: it belongs to another record.)
+        std::string context = i > 0 && address::find_first(lines[i - 1]).empty()
+                                  ? std::string(text::trim(lines[i - 1])) + " "
+                                  : std::string{};
+        context.append(lines[i]);
         if (i + 1 < lines.size()) {
             context.push_back(' ');
             context.append(text::trim(lines[i + 1]));
@@ -74,12 +158,14 @@ std::vector<Finding> decode_free_text(const Message& message) {
         f.recipient = addr;
         f.diagnostic = text::squeeze_spaces(context);
         dialects::complete_from_diagnostic(f);
+        take_quoted_command(f);
         if (f.reply_code.empty() && f.status.empty() && classify::reason_from_text(f.diagnostic).empty()) continue;
         if (f.reply_code.size() == 3 && f.reply_code[0] == '2') continue;
         bool seen = false;
         for (const auto& other : findings) seen = seen || other.recipient == f.recipient;
         if (!seen) findings.push_back(std::move(f));
     }
+    if (findings.empty()) findings = single_address_with_wording(human, not_recipients);
     return findings;
 }
 

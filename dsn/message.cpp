@@ -48,6 +48,22 @@ std::string decoded_content(GMimePart* part) {
 // Text of a text/* part converted to UTF-8 by GMime (charset from the part, iconv underneath).
 std::string utf8_text(GMimeObject* object) {
     if (!GMIME_IS_TEXT_PART(object)) return decoded_content(GMIME_PART(object));
+    if (std::string raw = decoded_content(GMIME_PART(object)); raw.find('\0') != std::string::npos) {
+        // A NUL byte ("=00" in quoted-printable) would end GMime's C string there and lose the rest
+        // of the text (Office 365 diagnostics follow such a link): drop it and convert here.
+        std::erase(raw, '\0');
+        const char* charset = g_mime_text_part_get_charset(GMIME_TEXT_PART(object));
+        if (!charset) return raw;
+        gsize written = 0;
+        GError* error = nullptr;
+        gchar* converted = g_convert(raw.data(), static_cast<gssize>(raw.size()), "UTF-8",
+                                     g_mime_charset_iconv_name(charset), nullptr, &written, &error);
+        if (error) g_error_free(error);
+        if (!converted) return raw;
+        std::string out(converted, written);
+        g_free(converted);
+        return out;
+    }
     GString decoded(g_mime_text_part_get_text(GMIME_TEXT_PART(object)));
     if (!decoded) return decoded_content(GMIME_PART(object));
     return text::normalize_newlines(decoded.get());
@@ -78,15 +94,15 @@ public:
             GMimeMultipart* multipart = GMIME_MULTIPART(object);
             std::string type = lower_mime_type(g_mime_object_get_content_type(object));
             int count = g_mime_multipart_get_count(multipart);
-            if (type == "multipart/alternative") {
-                walk_alternative(multipart, count, depth);
-                return;
-            }
             if (count == 0) {
                 // A multipart whose boundary never occurs: GMime keeps the whole body as the
                 // prologue, which is where such a bounce's text is.
                 if (const char* prologue = g_mime_multipart_get_prologue(multipart))
                     append_text(text::normalize_newlines(prologue));
+                return;
+            }
+            if (type == "multipart/alternative") {
+                walk_alternative(multipart, count, depth);
                 return;
             }
             for (int i = 0; i < count; ++i) walk(g_mime_multipart_get_part(multipart, i), depth + 1);

@@ -94,6 +94,9 @@ void enrich(std::vector<Finding>& primary, const std::vector<Finding>& extra) {
             if (f.smtp_command.empty()) f.smtp_command = e.smtp_command;
             if (f.remote_mta.empty()) f.remote_mta = e.remote_mta;
             if (f.reason.empty()) f.reason = e.reason;
+            // A generic "5.0.0" in the machine part says less than the code in the quoted reply.
+            bool generic = f.status.empty() || (f.status.size() == 5 && f.status.substr(1) == ".0.0");
+            if (generic && !e.status.empty() && (f.status.empty() || e.status[0] == f.status[0])) f.status = e.status;
             break;
         }
     }
@@ -157,7 +160,15 @@ Report build_report(const Message& message) {
     if (kind == Kind::none && !message.delivery_status.empty()) {
         findings = decode_rfc3464(message);
         kind = Kind::dsn;
-        if (dialect && !findings.empty()) enrich(findings, dialect->decode(message));
+        // The first matching dialect that can read the human text enriches the report; several
+        // may match (providers reuse an MTA's wording), and the first may find nothing to add.
+        for (const auto& candidate : registered_dialects()) {
+            if (findings.empty() || !candidate.matches(message)) continue;
+            if (auto extra = candidate.decode(message); !extra.empty()) {
+                enrich(findings, extra);
+                break;
+            }
+        }
     }
     if (kind == Kind::none || (kind == Kind::dsn && findings.empty())) {
         for (const auto& candidate : registered_dialects()) {

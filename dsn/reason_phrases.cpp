@@ -7,6 +7,21 @@ namespace dsn::classify {
 namespace {
 
 constexpr ReasonPhrase kPhrases[] = {
+    // --- MTA and appliance wording (dialects-mta); narrow phrases that must win over the broad
+    // ones below when several reasons' words occur in one reply. Note: the first entry of a
+    // reason also sets that reason's rank among the wording-decided reasons. ---
+    {"blocked", "smtp server of your isp"},             // outbound port 25 blocking at Japanese ISPs
+    {"policyviolation", "header error"},                // a header check refused the message
+    {"hostunknown", "account or domain may not exist"},
+    {"requireptr", "unverifyable sending ip"},
+    {"rejected", "address that has been blacklisted"},  // the envelope sender is listed
+    {"rejected", "purported responsible address"},      // Sender ID (Courier): no PRA
+    {"norelaying", "no relaying"},
+    {"norelaying", "insecure mail relay"},
+    {"systemerror", "service currently unavailable"},
+    {"expired", "in the queue too long"},               // qmail and friends gave up retrying
+    // --- end MTA and appliance wording ---
+
     // --- a local delivery program failed (procmail, pipes) ---
     {"mailererror", "command output:"},
     {"mailererror", "procmail:"},
@@ -135,7 +150,6 @@ constexpr ReasonPhrase kPhrases[] = {
     {"userunknown", "recipient not found"},
     {"userunknown", "user not found"},
     {"userunknown", "address not found"},
-    {"userunknown", "recipient address rejected"},
     {"userunknown", "addressee unknown"},
     {"userunknown", "no mailbox"},
     {"userunknown", "not a valid mailbox"},
@@ -143,6 +157,10 @@ constexpr ReasonPhrase kPhrases[] = {
     {"userunknown", "invalid address"},
     {"userunknown", "no valid recipients"},
     {"userunknown", "recipient rejected"},
+    // "Recipient address rejected:" alone only prefixes a reason (Postfix restrictions); Microsoft's
+    // directory-based edge blocking and a bare sentence ending there mean the mailbox is unknown.
+    {"userunknown", "recipient address rejected: access denied"},
+    {"userunknown", "recipient address rejected."},
     {"userunknown", "unrouteable address"},
     {"userunknown", "user invalid"},
     {"userunknown", "is not a known user"},
@@ -234,6 +252,7 @@ constexpr ReasonPhrase kPhrases[] = {
     {"spamdetected", "spam rejected"},
     {"spamdetected", "high spam"},
     {"spamdetected", "spam policy"},
+    {"spamdetected", "blacklisted url"},  // URI block lists judge the content, not the sender
     {"spamdetected", "junk mail"},
     {"spamdetected", "unsolicited"},
     {"spamdetected", "bulk mail"},
@@ -403,6 +422,10 @@ constexpr ReasonPhrase kPhrases[] = {
 
 }  // namespace
 
+// Generic refusals that, said in reply to MAIL FROM, can only be about the sender.
+constexpr std::string_view kMailStageRefusals[] = {"access denied", "permission denied"};
+
 std::span<const ReasonPhrase> reason_phrases() { return kPhrases; }
+std::span<const std::string_view> mail_stage_refusals() { return kMailStageRefusals; }
 
 }  // namespace dsn::classify

@@ -15,6 +15,9 @@ struct ReasonPhrase {
 };
 std::span<const ReasonPhrase> reason_phrases();
 
+// Generic refusal wording that means "sender rejected" when it answers MAIL FROM.
+std::span<const std::string_view> mail_stage_refusals();
+
 // Enhanced status code -> reason. `code` may name a class wildcard: "X.2.2" applies to 4.2.2 and 5.2.2.
 struct StatusReason {
     std::string_view code;

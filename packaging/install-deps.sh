@@ -10,6 +10,8 @@ BUILD_PKGS=(
 )
 TEST_PKGS=(
   postfix redis-server swaks miltertest sqlite3 python3 openssl curl procps
+  # package test: systemd-analyze verify on the .deb's units (dpkg-dev comes with build-essential)
+  systemd
 )
 EXTRA_PKGS=()
 for arg in "$@"; do

@@ -1,6 +1,7 @@
 // bounce-parse: the dsn parser as a command-line tool. Prints one JSON object per input message.
 // The output format is a contract read by checks outside the project; see README "bounce-parse".
 #include "dsn/report.hpp"
+#include "tools/backfill.hpp"
 #include "tools/message_source.hpp"
 
 #include <CLI/CLI.hpp>
@@ -49,7 +50,27 @@ int main(int argc, char** argv) {
     bool json = true;
     app.add_flag("--json", json, "Print JSON Lines (the default and only format)");
     app.add_option("paths", paths, "Message files, directories, mbox files, or - for stdin")->required();
+    // Backfill mode (tools/backfill.cpp): forward instead of printing.
+    tools::BackfillOptions backfill;
+    bool forward = false;
+    int timeout_seconds = 0;
+    auto* forward_flag = app.add_flag("--forward", forward,
+                                      "Feed the bounces through the outbox to the sinks of -c CONFIG and wait for delivery");
+    app.add_option("-c,--config", backfill.config_path, "Configuration for --forward ([outbox] and sinks)")
+        ->needs(forward_flag);
+    app.add_option("--timeout", timeout_seconds, "With --forward: stop waiting for delivery after this many seconds")
+        ->needs(forward_flag);
+    app.add_flag("!--no-progress", backfill.progress, "With --forward: no progress line even on a terminal");
     CLI11_PARSE(app, argc, argv);
+    if (forward) {
+        if (backfill.config_path.empty()) {
+            std::cerr << "bounce-parse: --forward needs -c CONFIG\n";
+            return 2;
+        }
+        backfill.paths = paths;
+        backfill.timeout = std::chrono::seconds(timeout_seconds);
+        return tools::run_backfill(backfill);
+    }
 
     bool all_read = true;
     for (const auto& path : paths) {

@@ -39,9 +39,16 @@ bool is_separator_at(std::string_view content, std::size_t pos) {
     return content.compare(pos, 5, "From ") == 0;
 }
 
+// An .eml file holds one message by definition, even when it starts with an mbox "From " line
+// and quotes another message below an unescaped "From " line (seen in forwarded bounces).
+bool is_single_message_file(const std::string& label) {
+    return label.size() > 4 && (label.compare(label.size() - 4, 4, ".eml") == 0 ||
+                                label.compare(label.size() - 4, 4, ".EML") == 0);
+}
+
 void emit_content(const std::string& label, std::string&& content,
                   const std::function<void(SourceMessage&&)>& sink) {
-    if (!looks_like_mbox(content)) {
+    if (is_single_message_file(label) || !looks_like_mbox(content)) {
         sink(SourceMessage{label, std::move(content), {}});
         return;
     }

@@ -26,6 +26,8 @@ constexpr std::string_view kReturnedMarkers[] = {
     "content-type: message/rfc822",
     "------ this is a copy of your message",
     "received: from",
+    // MTA and appliance dialects
+    "--- enclosed is a copy of the message",
 };
 
 bool is_command(std::string_view word) {

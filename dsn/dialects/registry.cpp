@@ -24,6 +24,30 @@ constexpr Dialect kDialects[] = {
     // --- end of provider dialects ---
     {"postfix", dialects::postfix_matches, dialects::postfix_decode},
     {"sendmail", dialects::sendmail_matches, dialects::sendmail_decode},
+
+    // --- MTA and appliance dialects ---
+    {"powermta", dialects::powermta_matches, dialects::powermta_decode},
+    {"mcafee", dialects::mcafee_matches, dialects::mcafee_decode},
+    {"messagelabs", dialects::messagelabs_matches, dialects::messagelabs_decode},
+    {"interscan", dialects::interscan_matches, dialects::interscan_decode},
+    {"mfilter", dialects::mfilter_matches, dialects::mfilter_decode},  // before qmail: same subject
+    {"imail", dialects::imail_matches, dialects::imail_decode},
+    {"fml", dialects::fml_matches, dialects::fml_decode},
+    {"dma", dialects::dma_matches, dialects::dma_decode},  // before exim: same subject
+    {"exim", dialects::exim_matches, dialects::exim_decode},
+    {"qmail", dialects::qmail_matches, dialects::qmail_decode},
+    {"opensmtpd", dialects::opensmtpd_matches, dialects::opensmtpd_decode},
+    {"exchange2003", dialects::exchange2003_matches, dialects::exchange2003_decode},
+    {"outlook", dialects::outlook_matches, dialects::outlook_decode},
+    {"exchange", dialects::exchange_matches, dialects::exchange_decode},
+    {"messagingserver", dialects::messagingserver_matches, dialects::messagingserver_decode},
+    {"domino", dialects::domino_matches, dialects::domino_decode},
+    {"notes", dialects::notes_matches, dialects::notes_decode},
+    {"apachejames", dialects::apachejames_matches, dialects::apachejames_decode},
+    {"mailmarshal", dialects::mailmarshal_matches, dialects::mailmarshal_decode},
+    {"x3", dialects::x3_matches, dialects::x3_decode},
+    {"v5sendmail", dialects::v5sendmail_matches, dialects::v5sendmail_decode},
+    // --- end MTA and appliance dialects ---
 };
 
 }  // namespace

@@ -133,6 +133,10 @@ TEST_CASE("auto-replies, human replies and read receipts yield no events", "[neg
 
     auto mdn = dsn::parse(fixture("dsn/read-receipt.eml"));
     CHECK(mdn.events.empty());
+
+    // A person quoting a bounce line is not a bounce, even under a subject that says "error".
+    auto quoting = dsn::parse(fixture("dsn/person-quoting-error.eml"));
+    CHECK(quoting.events.empty());
 }
 
 TEST_CASE("malformed input never crashes and never invents events", "[robustness]") {

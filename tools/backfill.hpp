@@ -1,0 +1,24 @@
+// `bounce-parse --forward`: feeds bounces already sitting in mailboxes (mbox, Maildir, directories)
+// through the outbox to the configured sinks, the way the milter would have, and waits until every
+// event is delivered or dead-lettered.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+namespace tools {
+
+struct BackfillOptions {
+    std::string config_path;
+    std::vector<std::string> paths;
+    std::chrono::seconds timeout{0};  // 0: wait as long as it takes
+    bool progress = true;             // draw a progress line when stderr is a terminal
+};
+
+// Exit status: 0 every event delivered by every sink; 1 dead letters or unreadable inputs;
+// 2 configuration or outbox problem (nothing done); 3 stopped by --timeout or a signal with events
+// still pending (they stay in the outbox and are delivered by the next run or by the milter).
+int run_backfill(const BackfillOptions& options);
+
+}  // namespace tools

@@ -1,0 +1,231 @@
+// bounce-outbox: inspect and repair a (possibly live) outbox: list pending and dead-letter events,
+// show why one failed, requeue or purge them, and print health for monitoring.
+#include "conf/config.hpp"
+#include "forwarder/clock.hpp"
+#include "forwarder/dispatcher.hpp"
+#include "forwarder/outbox.hpp"
+#include "tools/outbox_lookup.hpp"
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+
+namespace {
+
+std::string age(std::int64_t ms) {
+    if (ms < 0) ms = 0;
+    const std::int64_t s = ms / 1000;
+    if (s < 120) return std::to_string(s) + "s";
+    if (s < 7200) return std::to_string(s / 60) + "m";
+    if (s < 2 * 86400) return std::to_string(s / 3600) + "h";
+    return std::to_string(s / 86400) + "d";
+}
+
+std::string when(std::int64_t epoch_ms) {
+    return forwarder::rfc3339(std::chrono::system_clock::time_point(std::chrono::milliseconds(epoch_ms)));
+}
+
+std::string who(const forwarder::Event& e) {
+    return e.subscriber_uuid.empty() ? e.email : e.subscriber_uuid + (e.email.empty() ? "" : " (" + e.email + ")");
+}
+
+std::string one_line(std::string text, std::size_t width) {
+    for (char& c : text) {
+        if (c == '\n' || c == '\r' || c == '\t') c = ' ';
+    }
+    if (text.size() > width) text = text.substr(0, width - 3) + "...";
+    return text;
+}
+
+nlohmann::json delivery_json(const forwarder::Delivery& d) {
+    return {{"id", d.event_id},
+            {"sink", d.sink},
+            {"state", forwarder::to_string(d.state)},
+            {"attempts", d.attempts},
+            {"next_attempt_at", d.state == forwarder::DeliveryState::pending ? when(d.next_attempt_ms) : ""},
+            {"last_error", d.last_error},
+            {"created_at", when(d.created_ms)},
+            {"updated_at", when(d.updated_ms)},
+            {"idempotency_key", d.event.idempotency_key},
+            {"body", forwarder::listmonk_body(d.event)}};
+}
+
+void print_json(const nlohmann::json& j) { std::cout << forwarder::dump_json(j) << "\n"; }
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    CLI::App app{"bounce-outbox: list, explain, requeue and purge outbox events; print outbox health"};
+    app.require_subcommand(1);
+    std::string config_path;
+    std::string outbox_path;
+    std::string sink;
+    bool json = false;
+    app.add_option("-c,--config", config_path, "configuration file whose [outbox] path to use");
+    app.add_option("--outbox", outbox_path, "outbox file (instead of -c)");
+    app.add_option("--sink", sink, "only this sink's deliveries (listmonk, redis, file)");
+    app.add_flag("--json", json, "JSON Lines output");
+
+    auto* list = app.add_subcommand("list", "list pending (default) or dead-letter deliveries, oldest first");
+    bool list_pending = false, list_dead = false, list_delivered = false;
+    std::size_t limit = 100;
+    list->add_flag("--pending", list_pending, "pending deliveries (the default)");
+    list->add_flag("--dead", list_dead, "dead letters (refused permanently)");
+    list->add_flag("--delivered", list_delivered, "delivered events (the deduplication memory)");
+    list->add_option("--limit", limit, "at most this many rows (default 100)");
+
+    auto* show = app.add_subcommand("show", "one event: its body and, per sink, state, attempts and last error");
+    std::int64_t show_id = 0;
+    show->add_option("ID", show_id, "event id (first column of list)")->required();
+
+    auto* requeue = app.add_subcommand("requeue", "dead letters back to pending, due now, attempts reset");
+    std::int64_t requeue_id = 0;
+    bool requeue_all = false;
+    auto* rid = requeue->add_option("ID", requeue_id, "event id");
+    auto* rall = requeue->add_flag("--all-dead", requeue_all, "every dead letter");
+    rid->excludes(rall);
+    requeue->require_option(1);
+
+    auto* purge = app.add_subcommand("purge", "delete pending and dead deliveries of one event, or all dead letters");
+    std::int64_t purge_id = 0;
+    bool purge_dead = false;
+    auto* pid = purge->add_option("ID", purge_id, "event id");
+    auto* pdead = purge->add_flag("--dead", purge_dead, "every dead letter");
+    pid->excludes(pdead);
+    purge->require_option(1);
+
+    auto* health = app.add_subcommand("health", "depth per sink and state, oldest pending age; exit 1 when unhealthy");
+    int max_age_seconds = 3600;
+    health->add_option("--max-age", max_age_seconds, "unhealthy when the oldest pending event is older (default 3600 s)");
+
+    CLI11_PARSE(app, argc, argv);
+
+    if (outbox_path.empty()) {
+        if (config_path.empty()) {
+            std::cerr << "bounce-outbox: give -c CONFIG or --outbox PATH\n";
+            return 2;
+        }
+        conf::LoadResult loaded = conf::load_file(config_path);
+        if (!loaded.config) {
+            for (const auto& e : loaded.errors) std::cerr << e.to_string() << "\n";
+            return 2;
+        }
+        outbox_path = loaded.config->outbox.path;
+    }
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(outbox_path, ec)) {
+        std::cerr << "bounce-outbox: no outbox at " << outbox_path << " (nothing was ever enqueued there?)\n";
+        return 2;
+    }
+
+    try {
+        // The sink list only matters for enqueueing, which this tool never does.
+        forwarder::Outbox outbox(outbox_path, {});
+        const std::int64_t now = forwarder::now_ms();
+
+        if (*list) {
+            const auto state = list_dead ? forwarder::DeliveryState::dead
+                               : list_delivered ? forwarder::DeliveryState::delivered
+                                                : forwarder::DeliveryState::pending;
+            const auto rows = outbox.list(state, sink, limit);
+            if (!json) {
+                std::printf("%-8s %-9s %-9s %5s %6s %-21s %-5s %-36s %s\n", "ID", "SINK", "STATE", "TRIES", "AGE",
+                            "NEXT ATTEMPT", "TYPE", "RECIPIENT", "LAST ERROR");
+            }
+            for (const auto& d : rows) {
+                if (json) {
+                    print_json(delivery_json(d));
+                    continue;
+                }
+                const std::string next = d.state == forwarder::DeliveryState::pending
+                                             ? (d.next_attempt_ms <= now ? "now" : "in " + age(d.next_attempt_ms - now))
+                                             : "-";
+                std::printf("%-8lld %-9s %-9s %5d %6s %-21s %-5s %-36s %s\n", static_cast<long long>(d.event_id),
+                            d.sink.c_str(), forwarder::to_string(d.state), d.attempts, age(now - d.created_ms).c_str(),
+                            next.c_str(), d.event.type.c_str(), one_line(who(d.event), 36).c_str(),
+                            one_line(d.last_error, 80).c_str());
+            }
+            if (!json && rows.size() == limit) std::printf("(first %zu shown; --limit for more)\n", limit);
+            return 0;
+        }
+
+        if (*show) {
+            const auto rows = tools::deliveries_of(outbox_path, show_id);
+            if (rows.empty()) {
+                std::cerr << "bounce-outbox: no event " << show_id << "\n";
+                return 1;
+            }
+            if (json) {
+                for (const auto& d : rows) print_json(delivery_json(d));
+                return 0;
+            }
+            const auto& e = rows.front().event;
+            std::cout << "event " << show_id << " (created " << when(rows.front().created_ms) << ", "
+                      << age(now - rows.front().created_ms) << " ago)\n"
+                      << "  key:       " << e.idempotency_key << "\n"
+                      << "  recipient: " << who(e) << "\n"
+                      << "  type:      " << e.type << "\n"
+                      << "  body:      " << forwarder::dump_json(forwarder::listmonk_body(e)) << "\n";
+            for (const auto& d : rows) {
+                std::cout << "  sink " << d.sink << ": " << forwarder::to_string(d.state) << " after " << d.attempts
+                          << " attempt" << (d.attempts == 1 ? "" : "s") << ", last change " << when(d.updated_ms);
+                if (d.state == forwarder::DeliveryState::pending) {
+                    std::cout << ", next attempt " << (d.next_attempt_ms <= now ? "now" : when(d.next_attempt_ms));
+                }
+                std::cout << "\n";
+                if (!d.last_error.empty()) std::cout << "    last error: " << d.last_error << "\n";
+            }
+            return 0;
+        }
+
+        if (*requeue) {
+            const std::size_t n = outbox.requeue(sink, requeue_all ? 0 : requeue_id, false);
+            std::cout << "requeued " << n << " dead deliver" << (n == 1 ? "y" : "ies") << "\n";
+            // A running milter or backfill picks them up at its next poll ([outbox] poll_interval).
+            return n > 0 || requeue_all ? 0 : 1;
+        }
+
+        if (*purge) {
+            std::size_t n = outbox.purge(forwarder::DeliveryState::dead, sink, purge_dead ? 0 : purge_id);
+            if (!purge_dead) n += outbox.purge(forwarder::DeliveryState::pending, sink, purge_id);
+            std::cout << "purged " << n << " deliver" << (n == 1 ? "y" : "ies") << "\n";
+            return n > 0 || purge_dead ? 0 : 1;
+        }
+
+        if (*health) {
+            const auto stats = outbox.stats();
+            bool healthy = true;
+            nlohmann::json out = nlohmann::json::array();
+            if (!json) std::printf("%-9s %9s %9s %9s %12s\n", "SINK", "PENDING", "DEAD", "DELIVERED", "OLDEST");
+            for (const auto& s : stats) {
+                if (!sink.empty() && s.sink != sink) continue;
+                const bool ok = s.dead == 0 && s.oldest_pending_age_ms <= std::int64_t{max_age_seconds} * 1000;
+                healthy = healthy && ok;
+                if (json) {
+                    out.push_back({{"sink", s.sink},
+                                   {"pending", s.pending},
+                                   {"dead", s.dead},
+                                   {"delivered", s.delivered},
+                                   {"oldest_pending_age_seconds", s.oldest_pending_age_ms / 1000},
+                                   {"healthy", ok}});
+                } else {
+                    std::printf("%-9s %9zu %9zu %9zu %12s%s\n", s.sink.c_str(), s.pending, s.dead, s.delivered,
+                                s.pending ? age(s.oldest_pending_age_ms).c_str() : "-", ok ? "" : "  <- attention");
+                }
+            }
+            if (json) {
+                print_json({{"outbox", outbox_path}, {"healthy", healthy}, {"sinks", out}});
+            } else {
+                std::printf("%s\n", healthy ? "healthy" : "unhealthy: dead letters, or events pending longer than --max-age");
+            }
+            return healthy ? 0 : 1;
+        }
+    } catch (const std::exception& e) {
+        std::cerr << "bounce-outbox: " << e.what() << "\n";
+        return 2;
+    }
+    return 0;
+}
