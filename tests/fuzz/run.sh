@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Fuzzes one target (or all, one after the other) for a while with libFuzzer, ASan and UBSan.
 #   tests/fuzz/run.sh TARGET|all [SECONDS=300]
-# Targets: dsn_parse conf_load listmonk_response redis_url (tests/fuzz/fuzz_<target>.cpp).
+# Targets: dsn_parse conf_load listmonk_response redis_url stream_entry message_headers
+# (tests/fuzz/fuzz_<target>.cpp).
 # Builds with clang-14 into $FUZZ_BUILD (default build-fuzz/). Seeds are read in place (tests/fixtures,
 # ../shared/corpus, tests/fuzz/seeds); inputs libFuzzer finds go to $FUZZ_BUILD/corpus/<target>, crashes
 # to $FUZZ_BUILD/artifacts/<target>/. One process per target, nice'd: the machine is shared.
@@ -10,7 +11,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=${FUZZ_BUILD:-$ROOT/build-fuzz}
 SHARED=${BOUNCE_SHARED_DIR:-$ROOT/../shared}
-ALL=(dsn_parse conf_load listmonk_response redis_url)
+ALL=(dsn_parse conf_load listmonk_response redis_url stream_entry message_headers)
 target=${1:?usage: run.sh TARGET|all [SECONDS]}
 seconds=${2:-300}
 [ "$target" = all ] && targets=("${ALL[@]}") || targets=("$target")
@@ -21,13 +22,13 @@ cmake --build "$BUILD" -j "${JOBS:-2}" --target "${targets[@]/#/fuzz_}"
 
 seeds_of() {
   case "$1" in
-    dsn_parse) echo "$ROOT/tests/fixtures $SHARED/corpus" ;;
+    dsn_parse|message_headers) echo "$ROOT/tests/fixtures $SHARED/corpus" ;;
     conf_load) echo "$ROOT/tests/fuzz/seeds/conf_load $ROOT/conf/examples" ;;
     *) echo "$ROOT/tests/fuzz/seeds/$1" ;;
   esac
 }
 # Parser inputs are whole messages; longer ones mostly slow the search down.
-max_len_of() { case "$1" in dsn_parse) echo 65536 ;; *) echo 8192 ;; esac; }
+max_len_of() { case "$1" in dsn_parse|message_headers) echo 65536 ;; *) echo 8192 ;; esac; }
 
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:allocator_may_return_null=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
