@@ -22,7 +22,8 @@ cmake --build "$BUILD" -j "${JOBS:-2}" --target "${targets[@]/#/fuzz_}"
 
 seeds_of() {
   case "$1" in
-    dsn_parse|message_headers) echo "$ROOT/tests/fixtures $SHARED/corpus" ;;
+    dsn_parse) echo "$ROOT/tests/fixtures $SHARED/corpus" ;;
+    message_headers) echo "$ROOT/tests/fuzz/seeds/message_headers $ROOT/tests/fixtures $SHARED/corpus" ;;
     conf_load) echo "$ROOT/tests/fuzz/seeds/conf_load $ROOT/conf/examples" ;;
     *) echo "$ROOT/tests/fuzz/seeds/$1" ;;
   esac
