@@ -1,6 +1,7 @@
 // The TOML loader: reads every section into conf::Config, collecting every error with its line
 // instead of stopping at the first, so `--check-config` shows an operator the whole list at once.
 #include "conf/config.hpp"
+#include "conf/redact_url.hpp"
 #include "conf/redis_url.hpp"
 
 #include <toml++/toml.h>
@@ -37,6 +38,7 @@ const std::map<std::string, std::vector<std::string>> kProviderKeys = {
     {"lettermint", {"key", "max_age_seconds"}},
     {"azure", {"secret"}},
 };
+constexpr std::size_t kMaxSecretFileBytes = 64 * 1024;  // keys and tokens are far smaller
 const std::set<std::string> kSecretKeys = {"password", "token", "secret", "key", "signing_key", "public_key"};
 
 std::size_t edit_distance(const std::string& a, const std::string& b) {
@@ -234,24 +236,39 @@ private:
         }
         std::string path;
         get(t, section, file_key, path);
-        if (path.empty()) return;
+        if (path.empty()) {
+            if (n->is_string()) add(*n, "[" + section + "] " + file_key + " must name a file");
+            return;
+        }
         std::filesystem::path p(path);
         if (p.is_relative()) p = base_dir_ / p;
+        // Only a small regular file: a path like /dev/zero or a FIFO would otherwise hang the loader.
+        std::error_code ec;
+        if (!std::filesystem::is_regular_file(p, ec)) {
+            add(*n, "[" + section + "] " + file_key + ": cannot read " + p.string() + " (missing, or not a regular file)");
+            return;
+        }
+        if (const auto size = std::filesystem::file_size(p, ec); ec || size > kMaxSecretFileBytes) {
+            add(*n, "[" + section + "] " + file_key + ": " + p.string() + " is larger than " +
+                        std::to_string(kMaxSecretFileBytes) + " bytes; it should hold only the secret");
+            return;
+        }
         std::ifstream in(p, std::ios::binary);
         if (!in) {
             add(*n, "[" + section + "] " + file_key + ": cannot read " + p.string());
             return;
         }
-        std::stringstream buffer;
-        buffer << in.rdbuf();
-        std::string secret = buffer.str();
+        std::string secret(kMaxSecretFileBytes + 1, '\0');
+        in.read(secret.data(), static_cast<std::streamsize>(secret.size()));
+        secret.resize(static_cast<std::size_t>(in.gcount()));
         while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r')) secret.pop_back();
         if (secret.empty()) add(*n, "[" + section + "] " + file_key + ": " + p.string() + " is empty");
         out = secret;
     }
 
     void require(const toml::table& t, const std::string& section, const std::string& key, const std::string& value) {
-        if (value.empty()) {
+        // A <key>_file that could not be read already has its own error, on its own line.
+        if (value.empty() && !find(t, key + "_file")) {
             add(t, "[" + section + "] " + key + " is required" +
                        (kSecretKeys.count(key) || key == "token" ? " (or " + key + "_file)" : std::string()));
         }
@@ -411,7 +428,8 @@ private:
         require(t, s, "username", l.username);
         if (!find(t, "token_file")) require(t, s, "token", l.token);
         if (!l.url.empty() && !valid_http_url(l.url)) {
-            add(*find(t, "url"), "[listmonk] url '" + l.url +
+            // The URL is echoed redacted: credentials in it are exactly what this error is about.
+            add(*find(t, "url"), "[listmonk] url '" + redact_url(l.url) +
                                      "' must be http(s)://host[:port][/path] without credentials, query or spaces");
         }
         if (l.auth != "token" && l.auth != "basic") add(*find(t, "auth"), "[listmonk] auth must be \"token\" or \"basic\"");
@@ -425,7 +443,7 @@ private:
         RedisConfig r;
         get(t, s, "url", r.url);
         std::string error;
-        if (!parse_redis_url(r.url, error)) add(*find_or(t, "url"), "[redis] url '" + r.url + "': " + error);
+        if (!parse_redis_url(r.url, error)) add(*find_or(t, "url"), "[redis] url '" + redact_url(r.url) + "': " + error);
         get(t, s, "stream", r.stream);
         if (r.stream.empty()) add(*find_or(t, "stream"), "[redis] stream must not be empty");
         get_int(t, s, "maxlen", r.maxlen, 0, std::int64_t(1) << 40);

@@ -21,10 +21,29 @@ size_t collect(char* data, size_t size, size_t count, void* user) {
     return n;
 }
 
+constexpr std::size_t kMaxMessageBytes = 200;
+
+// listmonk's {"message": ...}, or the start of whatever else answered (a proxy's error page). It goes
+// into one log line and the outbox, so it is cut short and control characters (CR/LF could forge
+// further log lines) become spaces.
 std::string listmonk_message(const std::string& body) {
     auto j = nlohmann::json::parse(body, nullptr, false);
-    if (j.is_object() && j.contains("message") && j["message"].is_string()) return j["message"].get<std::string>();
-    return body.substr(0, 200);
+    std::string message = body;
+    if (j.is_object() && j.contains("message") && j["message"].is_string()) message = j["message"].get<std::string>();
+    if (message.size() > kMaxMessageBytes) message.resize(kMaxMessageBytes);
+    for (char& c : message) {
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = ' ';
+    }
+    return message;
+}
+
+// A misconfigured proxy may echo the request's Authorization header in its error page; the reason
+// built from that page is logged, so the credentials are cut out of it.
+void hide(std::string& text, const std::string& secret) {
+    if (secret.empty()) return;
+    for (auto pos = text.find(secret); pos != std::string::npos; pos = text.find(secret, pos + 3)) {
+        text.replace(pos, secret.size(), "***");
+    }
 }
 
 std::string base64(const std::string& in) {
@@ -124,6 +143,8 @@ DeliveryResult ListmonkSink::deliver(const Event& event) noexcept {
         }
         long status = 0;
         curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+        hide(response, options_.token);  // before the reason is cut from it: no token fragment survives
+        hide(response, base64(options_.username + ":" + options_.token));
         return classify_listmonk_response(status, response);
     } catch (const std::exception& e) {
         return DeliveryResult::retry(std::string("listmonk sink: ") + e.what());

@@ -1,5 +1,7 @@
 #include "forwarder/log.hpp"
 
+#include "conf/redact_url.hpp"
+
 #include <syslog.h>
 
 #include <chrono>
@@ -74,22 +76,6 @@ void write(Level level, std::string_view message) {
     std::fflush(stderr);
 }
 
-std::string redact_url(std::string_view url) {
-    const auto scheme = url.find("://");
-    if (scheme == std::string_view::npos) return std::string(url);
-    const auto authority_start = scheme + 3;
-    const auto authority_end = url.find('/', authority_start);
-    const auto at = url.rfind('@', authority_end == std::string_view::npos ? url.size() : authority_end);
-    if (at == std::string_view::npos || at < authority_start) return std::string(url);
-    const auto colon = url.find(':', authority_start);
-    std::string out(url.substr(0, authority_start));
-    if (colon != std::string_view::npos && colon < at) {
-        out.append(url.substr(authority_start, colon - authority_start)).append(":***");
-    } else {
-        out.append("***");
-    }
-    out.append(url.substr(at));
-    return out;
-}
+std::string redact_url(std::string_view url) { return conf::redact_url(url); }
 
 }  // namespace forwarder::log

@@ -86,7 +86,10 @@ std::optional<std::chrono::system_clock::time_point> message_date(std::string_vi
         if (!end) continue;
         const long offset = tm.tm_gmtoff;  // glibc's strptime keeps %z here
         const std::time_t utc = timegm(&tm) - offset;
-        if (utc <= 0) continue;
+        // system_clock counts nanoseconds in 64 bits (up to 2262): a Date like "1 Jan 8391" would
+        // overflow from_time_t. No stored bounce is that old or that new; such a Date is no date.
+        constexpr std::time_t kYear2200 = 7258118400;
+        if (utc <= 0 || utc >= kYear2200) continue;
         return std::chrono::system_clock::from_time_t(utc);
     }
     return std::nullopt;

@@ -29,6 +29,17 @@ TEST_CASE("listmonk answers map to delivered, permanent or retry (listmonk.md cl
     }
 }
 
+TEST_CASE("listmonk's message becomes one short log line: no CR/LF to forge lines, no megabyte pages") {
+    auto forged = classify_listmonk_response(500, R"({"message": "db down\n2026-07-21T10:00:00Z bounce-milter[info]: all fine\r"})");
+    CHECK(forged.reason == "listmonk HTTP 500: db down 2026-07-21T10:00:00Z bounce-milter[info]: all fine ");
+    auto page = classify_listmonk_response(502, "<html>\r\n" + std::string(100000, 'x'));
+    CHECK(page.reason.size() < 300);
+    CHECK(page.reason.find_first_of("\r\n") == std::string::npos);
+    auto long_message = classify_listmonk_response(400, R"({"message": ")" + std::string(5000, 'm') + R"("})");
+    CHECK(long_message.kind == Kind::permanent);
+    CHECK(long_message.reason.size() < 300);
+}
+
 TEST_CASE("retry delays double from the initial value up to the cap, with jitter") {
     RetryPolicy p;
     p.initial = std::chrono::milliseconds(1000);

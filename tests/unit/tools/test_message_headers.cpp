@@ -45,4 +45,7 @@ TEST_CASE("the Date header becomes the event time, with its zone applied") {
     CHECK_FALSE(message_date("Date: yesterday\r\n\r\n"));
     CHECK_FALSE(message_date("Subject: none\r\n\r\n"));
     CHECK(message_date("Date: 21 Jul 2026 10:30:00 +0000\n\n"));
+    // Found by tests/fuzz (fuzz_message_headers): a far-future year overflowed system_clock (UBSan).
+    CHECK_FALSE(message_date("Date: 1 Jan 8391 00:00:00 +0900\n\n"));
+    CHECK_FALSE(message_date("Date: Mon, 1 Jan 2262 00:00:00 +0000\n\n"));
 }
