@@ -3,6 +3,7 @@
 #include "conf/config.hpp"
 #include "conf/redact_url.hpp"
 #include "conf/redis_url.hpp"
+#include "dsn/reason_tables.hpp"
 
 #include <toml++/toml.h>
 
@@ -15,13 +16,12 @@
 namespace conf {
 namespace {
 
-const std::set<std::string> kReasons = {
-    "authfailure", "badreputation", "blocked",    "contenterror",  "exceedlimit",  "expired",
-    "filtered",    "hasmoved",      "hostunknown", "mailboxfull",  "mailererror",  "mesgtoobig",
-    "networkerror", "norelaying",   "notaccept",  "notcompliantrfc", "onhold",     "policyviolation",
-    "rejected",    "requireptr",    "securityerror", "spamdetected", "speeding",   "suspend",
-    "syntaxerror", "systemerror",   "systemfull", "toomanyconn",   "userunknown", "virusdetected",
-    "delivered",   "feedback",      "undefined",  "vacation"};
+// The reason vocabulary is the parser's: one table, so config validation never drifts from it.
+std::vector<std::string> known_reasons() {
+    std::vector<std::string> out;
+    for (auto reason : dsn::classify::all_reasons()) out.emplace_back(reason);
+    return out;
+}
 
 // Keys each provider takes (issue 5 point 6); secrets also accept a "<key>_file" variant.
 const std::map<std::string, std::vector<std::string>> kProviderKeys = {
@@ -366,9 +366,9 @@ private:
             if (const auto* types = n->as_table()) {
                 for (auto&& [reason, type_node] : *types) {
                     const std::string r(reason.str());
-                    if (!kReasons.count(r)) {
+                    if (!is_known_reason(r)) {
                         add(type_node, "[milter] reason_types: unknown reason '" + r + "'" +
-                                           suggestion(r, std::vector<std::string>(kReasons.begin(), kReasons.end())));
+                                           suggestion(r, known_reasons()));
                         continue;
                     }
                     const auto type = type_node.value<std::string>();
@@ -559,7 +559,11 @@ std::string ConfigError::to_string() const {
     return line > 0 ? file + ":" + std::to_string(line) + ": " + message : file + ": " + message;
 }
 
-bool is_known_reason(const std::string& reason) { return kReasons.count(reason) > 0; }
+bool is_known_reason(const std::string& reason) {
+    for (auto known : dsn::classify::all_reasons())
+        if (known == reason) return true;
+    return false;
+}
 
 LoadResult load_string(const std::string& toml_text, const std::string& name) {
     try {
