@@ -3,6 +3,7 @@
 #include "conf/config.hpp"
 #include "conf/redact_url.hpp"
 #include "conf/redis_url.hpp"
+#include "dsn/classify.hpp"
 #include "dsn/reason_tables.hpp"
 
 #include <toml++/toml.h>
@@ -559,11 +560,7 @@ std::string ConfigError::to_string() const {
     return line > 0 ? file + ":" + std::to_string(line) + ": " + message : file + ": " + message;
 }
 
-bool is_known_reason(const std::string& reason) {
-    for (auto known : dsn::classify::all_reasons())
-        if (known == reason) return true;
-    return false;
-}
+bool is_known_reason(const std::string& reason) { return dsn::classify::is_known_reason(reason); }
 
 LoadResult load_string(const std::string& toml_text, const std::string& name) {
     try {

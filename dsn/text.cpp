@@ -139,19 +139,6 @@ std::string squeeze_spaces(std::string_view s) {
     return out;
 }
 
-std::size_t find_line_with(std::string_view s, std::string_view lower_marker, std::size_t from) {
-    std::size_t hit = ifind(s, lower_marker, from);
-    if (hit == std::string_view::npos) return hit;
-    std::size_t line = s.rfind('\n', hit);
-    return line == std::string_view::npos ? 0 : line + 1;
-}
-
-std::string_view slice_after(std::string_view s, std::string_view lower_begin) {
-    std::size_t hit = ifind(s, lower_begin);
-    if (hit == std::string_view::npos) return {};
-    return s.substr(hit + lower_begin.size());
-}
-
 std::string html_to_text(std::string_view html) {
     std::string out;
     out.reserve(html.size());

@@ -34,12 +34,6 @@ std::vector<std::string_view> split_lines(std::string_view s);
 // collapses runs of white space to one space.
 std::string squeeze_spaces(std::string_view s);
 
-// Text of `s` from the first line that contains `lower_marker` (or npos when absent).
-std::size_t find_line_with(std::string_view s, std::string_view lower_marker, std::size_t from = 0);
-
-// Extracts the text between `begin` and the first of `ends` (all lower-case markers).
-std::string_view slice_after(std::string_view s, std::string_view lower_begin);
-
 // Removes HTML tags and decodes the handful of entities that appear in bounce notices.
 std::string html_to_text(std::string_view html);
 
