@@ -34,6 +34,9 @@ import time
 import urllib.request
 import uuid
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from e2e_support import free_port  # noqa: E402
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 FIXTURE = os.path.join(HERE, "..", "fixtures", "milter", "dsn-hard-listmonk.eml")
 HUMAN = os.path.join(HERE, "..", "fixtures", "milter", "human-reply.eml")
@@ -53,12 +56,6 @@ class Failure(Exception):
 
 def log(msg):
     print(msg, flush=True)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def wait_for(what, condition, timeout=WAIT, interval=0.1):
