@@ -40,6 +40,7 @@ Fault injection at runtime (no auth needed on these):
                                (R = every POST /webhooks/bounce seen; faults counts each injected fault
                                by kind: "500", "503", "hang", "hang_recorded"; F = 400s sent for P)
   GET  /__admin/refused        JSON array of the emails (or subscriber UUIDs) answered 400 because of P
+  GET  /__admin/hung_recorded  JSON array of the emails (or UUIDs) recorded, then hung on (flaky mode)
 
 CLI: fake_listmonk.py [--host 127.0.0.1] [--port 0] [--port-file F] [--user U] [--token T] [--record FILE]
 With --port 0 a free port is chosen; it is printed on stdout ("PORT <n>") and written to --port-file
@@ -87,6 +88,7 @@ class State:
         self.rng = random.Random(0)
         self.faults = {"500": 0, "503": 0, "hang": 0, "hang_recorded": 0}
         self.refused = []
+        self.hung_recorded = []
 
     def draw_fault(self):
         """The fault for one request in flaky mode (call with the lock held), or None."""
@@ -171,6 +173,9 @@ class Handler(BaseHTTPRequestHandler):
         if self.path == "/__admin/refused":
             with st.lock:
                 return self.reply(200, list(st.refused))
+        if self.path == "/__admin/hung_recorded":
+            with st.lock:
+                return self.reply(200, list(st.hung_recorded))
         return self.reply(404, {"message": "Not Found"})
 
     def admin(self, raw):
@@ -271,6 +276,8 @@ class Handler(BaseHTTPRequestHandler):
             return self.reply(status, {"message": obj})
         st.accept(obj)
         if fault == "hang_recorded":
+            with st.lock:
+                st.hung_recorded.append(obj.get("email") or obj.get("subscriber_uuid"))
             time.sleep(seconds)
         return self.reply(200, {"data": True})
 
