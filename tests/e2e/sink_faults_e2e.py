@@ -274,28 +274,38 @@ def scenario_redis_restart(run, events, _seconds):
         for k in range(1, parts + 1):
             conf = run.producer_conf("producer-%d" % k, redis_port=redis.port)
             run.backfill(conf, os.path.join(corpus, "out-%d.mbox" % k), "producer-%d" % k)
-            time.sleep(1.5)
+            time.sleep(2.5)
     feeder = threading.Thread(target=feed)
     feeder.start()
-    time.sleep(1.0)
+
+    def flowing():
+        """Stream length and listmonk count right now: both must grow between faults."""
+        r = redis.client()
+        try:
+            return r("XLEN", STREAM), len(recorded(record))
+        finally:
+            r.close()
+    # The first fault only once the drains are posting: every fault then hits producers and drains.
+    wait_for(lambda: len(recorded(record)) > 0, 120, "the first event at listmonk", interval=0.05)
     faults = []
     for sig, down in ((signal.SIGTERM, 1.5), (signal.SIGKILL, 1.5), (signal.SIGKILL, 0.2)):
-        before = len(recorded(record))
+        before = flowing()
         redis.restart_after(sig, down)
-        faults.append("%s (down %.1f s, %d at listmonk before)" % (signal.Signals(sig).name, down, before))
+        faults.append("%s (down %.1f s; stream %d, listmonk %d before)" % (signal.Signals(sig).name, down, *before))
         time.sleep(1.0)
     # Frozen past the clients' 1 s timeout: commands sent meanwhile are executed after SIGCONT, when
     # their senders have given up. That is the lost-reply case the bound below is about.
+    before = flowing()
     redis.freeze(2.5)
-    faults.append("SIGSTOP for 2.5 s")
+    faults.append("SIGSTOP for 2.5 s (stream %d, listmonk %d before)" % before)
     time.sleep(0.5)
     redis.restart_after(signal.SIGKILL, 0.5)
     faults.append("SIGKILL (down 0.5 s)")
     feeder.join(timeout=60)
     wait_for(lambda: len(recorded(record)) >= len(manifest) // 2, 120, "half the events at listmonk", interval=0.05)
-    before = len(recorded(record))
+    before = flowing()
     redis.restart_after(signal.SIGKILL, 9)
-    faults.append("SIGKILL (down 9 s, past the drains' lease and claim_idle; %d at listmonk before)" % before)
+    faults.append("SIGKILL (down 9 s, past the drains' lease and claim_idle; stream %d, listmonk %d before)" % before)
     log("faults injected: " + "; ".join(faults))
 
     run.wait_producers(120)
