@@ -28,6 +28,7 @@ import argparse
 import collections
 import json
 import os
+import pwd
 import re
 import shutil
 import signal
@@ -161,6 +162,30 @@ def postfix_own_bounce_is_delivered(postfix, milter):
         "bounce mailbox" % bounce_qid)
 
 
+def unwritable_at_start(postfix, milter, message):
+    """C: the outbox file no longer belongs to the milter's user (say, an operator's tool ran as root and
+    recreated it). The milter must refuse to start with a clear error rather than run without storage;
+    Postfix then tempfails (milter_default_action); after the ownership is fixed the retry is stored."""
+    rc = milter.stop()
+    if rc != 0:
+        raise AssertionError("bounce-milter exited with %s on SIGTERM" % rc)
+    os.chown(milter.outbox, 0, 0)
+    os.chmod(milter.outbox, 0o644)
+    rc, output = milter.start_expecting_refusal()
+    refusal = [l for l in output.splitlines() if "fatal" in l and milter.outbox in l]
+    if rc == 0 or not refusal:
+        raise AssertionError("with a read-only outbox bounce-milter exited %s and logged: %s" % (rc, output))
+    sender = RetryingSender(postfix.port, [message], connections=1, retry_delay=0.3, deadline=60).start()
+    wait_for(lambda: message.tempfails > 0, 30, "Postfix to tempfail while the milter is down")
+    user = pwd.getpwnam(milter.user)
+    os.chown(milter.outbox, user.pw_uid, user.pw_gid)
+    milter.start()
+    sender.wait()
+    log("ok - C outbox read-only at start: the milter refused to run (exit %d: %s); Postfix answered %s; "
+        "after the fix the retry was accepted" % (rc, refusal[0].split("fatal: ", 1)[-1].strip(),
+                                                  message.attempts[0][1].strip()))
+
+
 def run(build, tmp, immutable_supported):
     procs = Processes()
     postfix = None
@@ -182,9 +207,9 @@ path = "%s"
         log("Postfix listens on port %d, bounce-milter (pid %d) runs as %s" % (postfix.port, milter.pid, milter.user))
         outbox = OutboxView(milter.outbox)
 
-        all_bounces = bounces(2 * PER_PHASE, seed=7)
+        all_bounces = bounces(2 * PER_PHASE + 1, seed=7)
         messages = [Message(rcpt, "", ["bounces@%s" % DOMAIN], as_smtp_data(text)) for rcpt, text in all_bounces]
-        phase_a, phase_b = messages[:PER_PHASE], messages[PER_PHASE:]
+        phase_a, phase_b, phase_c = messages[:PER_PHASE], messages[PER_PHASE:2 * PER_PHASE], messages[2 * PER_PHASE]
         tempfails = 0
         if immutable_supported:
             immutable = Immutable([milter.outbox, milter.outbox + "-wal"])
@@ -192,7 +217,7 @@ path = "%s"
                                    phase_a, immutable.__enter__, lambda: immutable.__exit__(None, None, None))
         else:
             log("skip - A unwritable: the temp file system has no immutable attribute (chattr +i failed)")
-            messages = phase_b
+            messages = messages[PER_PHASE:]
         expected = [m.key for m in messages]
         tempfails += run_phase("B full (RLIMIT_FSIZE 0 on the running milter: EFBIG and SIGXFSZ)", postfix, milter,
                                outbox, phase_b, lambda: milter.set_file_size_limit(0),
@@ -206,6 +231,8 @@ path = "%s"
                                  % (tempfails, len(failed_lines)))
         log("ok - the milter logged %d 'outbox failed' errors, one per tempfail, e.g.: %s"
             % (len(failed_lines), failed_lines[0].strip()))
+
+        unwritable_at_start(postfix, milter, phase_c)
 
         check_exactly_once("outbox", outbox.emails(), expected)
         try:

@@ -68,14 +68,28 @@ poll_interval = 0.2
     def alive(self):
         return self.proc is not None and self.proc.poll() is None
 
-    def start(self, timeout=30):
+    def _spawn(self):
         # -f: stay in the foreground so the pid is the milter's own (prlimit and SIGKILL target it).
         self.proc = subprocess.Popen([self.binary, "-f", "-c", self.config], stdout=subprocess.PIPE,
                                      stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
         self.copier = threading.Thread(target=self._copy_log, args=(self.proc.stdout,), daemon=True)
         self.copier.start()
+
+    def start(self, timeout=30):
+        self._spawn()
         wait_for(self._listening, timeout, "bounce-milter to listen on %s" % self.socket_path)
         return self
+
+    def start_expecting_refusal(self, timeout=30):
+        """Starts the milter where it must refuse to run; returns (exit code, its log lines of this start)."""
+        log_before = len(self.log_text())
+        self._spawn()
+        try:
+            self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            raise AssertionError("bounce-milter kept running although it must refuse to start")
+        self.copier.join(10)
+        return self.proc.returncode, self.log_text()[log_before:]
 
     def _copy_log(self, pipe):
         with open(self.log_path, "ab") as log:
