@@ -90,6 +90,9 @@ int run(int argc, char** argv) {
     sigaddset(&stop_signals, SIGTERM);
     sigaddset(&stop_signals, SIGINT);
     pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+    // As in bounce-milter: a write past a file-size limit (systemd's LimitFSIZE=) must fail the outbox
+    // enqueue with EFBIG, so the provider gets a 5xx and retries, rather than kill the process mid-commit.
+    signal(SIGXFSZ, SIG_IGN);
 
     forwarder::log::configure(foreground ? forwarder::log::Target::stderr_stream : forwarder::log::Target::syslog,
                               "bounce-hooks");
