@@ -80,8 +80,9 @@ std::string format_value(double value) {
     // Counts stay exact and readable up to 2^53.
     if (std::nearbyint(value) == value && std::fabs(value) < 9007199254740992.0)
         return std::to_string(static_cast<long long>(value));
+    // Shortest round-trip digits in %g style, as Go's client libraries print them ("0.0001", "5e-05").
     char buffer[64];
-    const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
+    const auto result = std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::general);
     return std::string(buffer, result.ptr);
 }
 

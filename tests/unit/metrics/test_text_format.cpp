@@ -68,6 +68,8 @@ TEST_CASE("values print as integers when whole, shortest exact form otherwise") 
     CHECK(format_value(-3) == "-3");
     CHECK(format_value(0.1) == "0.1");
     CHECK(format_value(5e-05) == "5e-05");
+    CHECK(format_value(0.0001) == "0.0001");
+    CHECK(format_value(0.00025) == "0.00025");
     CHECK(format_value(1.0 / 0.0) == "+Inf");
     CHECK(format_value(-1.0 / 0.0) == "-Inf");
     CHECK(format_value(std::nan("")) == "NaN");
