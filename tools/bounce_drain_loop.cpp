@@ -69,7 +69,9 @@ Outcome DrainLoop::process(const StreamEntry& entry) {
             break;
     }
 
+    const auto post_started = std::chrono::steady_clock::now();
     const forwarder::DeliveryResult result = sink_->deliver(event);
+    if (post_seconds_) post_seconds_->observe(std::chrono::steady_clock::now() - post_started);
     switch (result.kind) {
         case forwarder::DeliveryResult::Kind::delivered:
             // Remembered locally first: if Redis fails now, this process still never posts it again.
@@ -239,6 +241,7 @@ void DrainLoop::step(const std::atomic<bool>& stop) {
             block = std::clamp(std::chrono::duration_cast<milliseconds>(next - clock_()), milliseconds(1), block);
         }
         auto entries = store_.read_new(options_.batch, block);
+        counters_.read += entries.size();
         handle_batch(entries, stop, nullptr);
         redis_failures_in_row_ = 0;
     } catch (const RedisError& e) {

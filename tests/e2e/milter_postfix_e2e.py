@@ -16,6 +16,8 @@ Checks, in order:
      non_smtpd_milters and is captured and discarded.
   5. With the milter killed, Postfix answers 4xx (the client keeps the message); after a restart
      the retried DSN is captured.
+  Metrics ([metrics] listen): after 2, GET /metrics counts exactly the messages and bounces sent; during
+  3, the outbox gauges show listmonk's held-back events.
 Usage: milter_postfix_e2e.py --build BUILD_DIR
 """
 
@@ -78,6 +80,7 @@ class Harness:
         self.events_file = os.path.join(self.tmp, "events.jsonl")
         self.maillog = os.path.join(self.pfx, "maillog")
         self.sock = os.path.join(self.pfx, "milter.sock")
+        self.metrics_port = free_port()
 
     # --- processes ------------------------------------------------------------------------------
     def start(self, name, argv, **kw):
@@ -162,8 +165,11 @@ stream = "%(stream)s"
 
 [file]
 path = "%(events)s"
+
+[metrics]
+listen = "127.0.0.1:%(mport)d"
 """ % {"sock": self.sock, "domain": DOMAIN, "outbox": self.outbox, "lport": self.listmonk_port,
-       "rport": self.redis_port, "stream": STREAM, "events": self.events_file})
+       "rport": self.redis_port, "stream": STREAM, "events": self.events_file, "mport": self.metrics_port})
         return path
 
     def start_milter(self, config):
@@ -219,6 +225,17 @@ path = "%(events)s"
         return [l for l in self.maillog_text().splitlines() if (" %s: " % queue_id) in l]
 
     # --- sinks ----------------------------------------------------------------------------------
+    def metrics(self):
+        """GET /metrics as {'name{labels}': value}."""
+        with urllib.request.urlopen("http://127.0.0.1:%d/metrics" % self.metrics_port, timeout=10) as r:
+            text = r.read().decode()
+        samples = {}
+        for line in text.splitlines():
+            if line and not line.startswith("#"):
+                key, _, value = line.rpartition(" ")
+                samples[key] = float(value)
+        return samples
+
     def listmonk_bounces(self):
         return self.listmonk("/__admin/bounces")
 
@@ -316,6 +333,23 @@ def run(h):
         raise Failure("the bounce copy of a mixed-recipient message was delivered: %s" % h.maillog_lines(qid))
     log("ok 2 - human reply delivered; mixed recipients: only the ordinary recipient got it")
 
+    # Metrics so far: 5 DSNs discarded (one a repeat), 1 DSN with an ordinary recipient, 1 human reply.
+    m = h.metrics()
+    want = {
+        'bounce_milter_messages_total{outcome="recorded",action="discard"}': 5,
+        'bounce_milter_messages_total{outcome="recorded",action="deliver_others"}': 1,
+        'bounce_milter_messages_total{outcome="not_bounce",action="accept"}': 1,
+        'bounce_milter_duplicate_events_total': 1,
+        'bounce_milter_parse_seconds_count': 7,
+        'bounce_milter_parse_seconds_bucket{le="+Inf"}': 7,
+    }
+    wrong = {k: (m.get(k), v) for k, v in want.items() if m.get(k) != v}
+    hard = sum(v for k, v in m.items() if k.startswith('bounce_milter_bounces_total{type="hard",'))
+    other = sum(v for k, v in m.items() if k.startswith("bounce_milter_bounces_total{") and 'type="hard"' not in k)
+    if wrong or hard != 6 or other != 0:
+        raise Failure("metrics (got, want): %s; hard bounces %s (want 6), others %s" % (wrong, hard, other))
+    log("ok 2m - /metrics: 7 messages by outcome, 6 hard bounces (1 duplicate), 7 parse times")
+
     # 3. listmonk down for a while.
     wait_for("listmonk to have the first events", lambda: len(h.listmonk_bounces()) == len(expected))
     # 500s, as from a crashed or restarting listmonk behind a proxy: retried with the normal backoff.
@@ -330,6 +364,10 @@ def run(h):
     wait_for("Redis and the file while listmonk is down",
              lambda: all(count_by(h.redis_entries(), "subscriber_uuid", s) == 1 and
                          count_by(h.file_events(), "subscriber_uuid", s) == 1 for s in down_subs))
+    wait_for("/metrics to show listmonk's 2 held-back events",
+             lambda: h.metrics().get('bounce_outbox_depth{sink="listmonk"}') == 2 and
+             h.metrics().get('bounce_outbox_depth{sink="file"}') == 0 and
+             h.metrics().get('bounce_outbox_oldest_pending_age_seconds{sink="listmonk"}', 0) > 0)
     time.sleep(2.0)
     got = h.listmonk_bounces()
     if any(count_by(got, "subscriber_uuid", s) for s in down_subs):
@@ -339,7 +377,10 @@ def run(h):
     h.listmonk("/__admin", {"mode": "normal"})
     wait_for("listmonk to receive the held-back events after it is back",
              lambda: all(count_by(h.listmonk_bounces(), "subscriber_uuid", s) == 1 for s in down_subs), timeout=60)
-    log("ok 3 - listmonk outage: events held back and delivered after recovery")
+    wait_for("/metrics to show listmonk's queue empty",
+             lambda: h.metrics().get('bounce_outbox_depth{sink="listmonk"}') == 0 and
+             h.metrics().get('bounce_outbox_deliveries{sink="listmonk",state="delivered"}') == len(expected))
+    log("ok 3 - listmonk outage: events held back and delivered after recovery (outbox gauges followed)")
 
     # 4. Postfix's own bounce, through non_smtpd_milters.
     sub = str(uuid.uuid4())

@@ -400,3 +400,19 @@ TEST_CASE("drain: a vanished group (Redis restarted empty) is recreated at once,
     CHECK(store.creates == 2);
     CHECK(redis.now - start < 1s);
 }
+
+TEST_CASE("drain: entries read and every POST's duration are counted for /metrics") {
+    fake::FakeRedis redis;
+    for (int i = 0; i < 4; ++i) redis.add(bounce("u" + std::to_string(i) + "@example.org", "k" + std::to_string(i)));
+    redis.add(bounce("u1@example.org", "k1"));  // the same event again: read, not posted
+    Drain d(redis, "a");
+    d.sink.script = {DeliveryResult::permanent("HTTP 400: Invalid email.")};
+    metrics::Histogram post_seconds(metrics::network_seconds_buckets());
+    d.loop.set_post_seconds(&post_seconds);
+    d.steps(2);
+    CHECK(d.loop.counters().read == 5);
+    CHECK(d.loop.counters().delivered == 3);
+    CHECK(d.loop.counters().dead_lettered == 1);
+    CHECK(d.loop.counters().duplicates == 1);
+    CHECK(post_seconds.snapshot().count() == 4);  // the 400 is a POST too; the duplicate is not
+}
