@@ -480,6 +480,11 @@ def run(args, tmp, cleanup):
         "= %+.0f bytes/message"
         % (mib(rss_before), mib(warm[1]), warm[0], warm[6], mib(end[1]), end[6], mib(status_after["VmRSS"]),
            mib(peak_hwm), mib(growth_kib), per_message))
+    # RSS along the run: growth that levels off is the allocator and thread stacks warming up; a leak
+    # keeps growing with the message count.
+    quarters = [next((x for x in samples if x[0] >= load_seconds * q), samples[-1]) for q in (0.25, 0.5, 0.75)]
+    log("milter RSS along the load: %s" % ", ".join("%.1f MiB at %.0f s (%d messages)" % (mib(x[1]), x[0], x[6])
+                                                    for x in quarters + [end]))
     log("milter fds: %d before, peak %d during, %d after; threads: %d before, peak %d, %d after"
         % (fds_before, peak_fds, fds_after, threads_before, peak_threads, threads_after))
 
