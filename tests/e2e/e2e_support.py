@@ -259,12 +259,18 @@ class PrivatePostfix:
     def stop(self):
         if not self.started:
             return
+        pid_file = os.path.join(self.root, "spool", "pid", "master.pid")
+        try:
+            with open(pid_file) as f:
+                master = int(f.read().strip() or 0)
+        except (OSError, ValueError):
+            master = 0
         subprocess.run(["postfix", "-c", self.etc, "stop"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                        timeout=60)
-        # master exits asynchronously; wait so the directory can be removed.
-        pid_file = os.path.join(self.root, "spool", "pid", "master.pid")
+        # master exits asynchronously; wait so the directory can be removed. Its pid file stays behind,
+        # so watch the process itself.
         deadline = time.monotonic() + 15
-        while os.path.exists(pid_file) and time.monotonic() < deadline:
+        while master > 0 and os.path.exists("/proc/%d" % master) and time.monotonic() < deadline:
             time.sleep(0.1)
         self.started = False
 
