@@ -50,9 +50,21 @@ sfsistat failure_reply(SMFICTX* ctx) {
     return (s && s->internal()) ? SMFIS_ACCEPT : SMFIS_TEMPFAIL;
 }
 
+// While the milter stops, the MTA is answered as if the filter had failed (see failure_reply);
+// `internal_message` tells what the session cannot know yet at MAIL.
+sfsistat stopping_reply(SMFICTX* ctx, bool internal_message) {
+    const Session* s = session_of(ctx);
+    if (internal_message || (s && s->internal())) return SMFIS_ACCEPT;
+    smfi_setreply(ctx, const_cast<char*>("451"), const_cast<char*>("4.3.2"),
+                  const_cast<char*>("Bounce filter stopping, try again later"));
+    return SMFIS_TEMPFAIL;
+}
+
 template <class Body>
-sfsistat guarded(SMFICTX* ctx, const char* stage, Body&& body) noexcept {
+sfsistat guarded(SMFICTX* ctx, const char* stage, Body&& body, bool internal_message = false) noexcept {
     try {
+        const GatePass pass(shutdown_gate());
+        if (!pass.allowed()) return stopping_reply(ctx, internal_message);
         return body();
     } catch (const std::exception& e) {
         try {
@@ -103,10 +115,9 @@ sfsistat on_negotiate(SMFICTX* ctx, unsigned long offered_actions, unsigned long
 }
 
 sfsistat on_envfrom(SMFICTX* ctx, char** argv) {
-    return guarded(ctx, "MAIL", [&] {
-        const char* sender = (argv && argv[0]) ? argv[0] : "";
-        return to_smfis(ensure_session(ctx)->on_mail(sender));
-    });
+    const char* sender = (argv && argv[0]) ? argv[0] : "";
+    return guarded(ctx, "MAIL", [&] { return to_smfis(ensure_session(ctx)->on_mail(sender)); },
+                   is_internal_sender(sender));
 }
 
 sfsistat on_envrcpt(SMFICTX* ctx, char** argv) {
@@ -215,6 +226,12 @@ sfsistat on_close(SMFICTX* ctx) {
 }
 
 }  // namespace
+
+ShutdownGate& shutdown_gate() {
+    // Never destroyed: connection threads may still knock while the process exits.
+    static ShutdownGate* const gate = new ShutdownGate;
+    return *gate;
+}
 
 smfiDesc make_filter_description(Runtime& runtime) {
     g_runtime = &runtime;

@@ -200,6 +200,10 @@ int run(const Options& options) {
     reloader.stop();
     // Leave no socket file behind: the next start (or an MTA probing it) should not find a stale one.
     if (!socket.unix_path.empty()) unlink(socket.unix_path.c_str());
+    // libmilter does not wait for the threads serving MTA connections: keep them away from the outbox
+    // and the runtime from now on, and let a callback that is running (an outbox write) finish first.
+    // Messages still in flight are tempfailed by the MTA (milter_default_action) and retried.
+    milter::shutdown_gate().close();
     logging::info("stopping: finishing in-flight deliveries");
     pipeline.stop();
     if (!options.pid_file.empty()) unlink(options.pid_file.c_str());
