@@ -1,5 +1,7 @@
 #include "dsn/message.hpp"
 
+#include "dsn/address.hpp"
+#include "dsn/dialects/common.hpp"
 #include "dsn/text.hpp"
 
 #include <gmime/gmime.h>
@@ -223,6 +225,16 @@ private:
 };
 
 }  // namespace
+
+const std::string& Message::from_address() const {
+    if (!from_address_) from_address_ = address::normalize(from);
+    return *from_address_;
+}
+
+std::string_view Message::human_text() const {
+    if (!human_text_size_) human_text_size_ = dialects::before_returned_message(text).size();
+    return std::string_view(text).substr(0, *human_text_size_);
+}
 
 std::optional<Message> load_message(std::string_view bytes) {
     ensure_gmime();

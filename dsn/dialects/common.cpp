@@ -89,7 +89,7 @@ std::string_view text_head(const Message& message, std::size_t limit) {
 }
 
 bool from_mailer_daemon(const Message& message) {
-    std::string addr = address::normalize(message.from);
+    const std::string& addr = message.from_address();
     if (addr.empty()) return text::icontains(message.from, "mailer-daemon") || text::icontains(message.from, "postmaster");
     return address::is_mailer_daemon(addr);
 }
