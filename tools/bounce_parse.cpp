@@ -20,6 +20,19 @@ namespace {
 // contract in README "bounce-parse"); strings with bytes above 0x7F still go through nlohmann, so
 // invalid UTF-8 is replaced exactly as before.
 void append_string(std::string& out, std::string_view value) {
+    // Most values (addresses, codes, reasons) need no escaping at all: copied whole.
+    std::size_t plain = 0;
+    while (plain < value.size()) {
+        const unsigned char c = static_cast<unsigned char>(value[plain]);
+        if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') break;
+        ++plain;
+    }
+    if (plain == value.size()) {
+        out.push_back('"');
+        out.append(value);
+        out.push_back('"');
+        return;
+    }
     for (unsigned char c : value) {
         if (c >= 0x80) {
             out += nlohmann::ordered_json(std::string(value))
