@@ -63,10 +63,34 @@ std::string lower_mime_type(GMimeContentType* type) {
     return mime ? text::to_lower(mime.get()) : std::string{};
 }
 
+// The content of a part whose transfer encoding changes nothing (7bit, 8bit, binary or none),
+// read in place when GMime kept it as a window on the message's memory buffer, which it does for
+// every part of a message parsed from memory. Saves a stream, a filter and a copy per part.
+bool identity_content(GMimeDataWrapper* wrapper, std::string_view& out) {
+    switch (g_mime_data_wrapper_get_encoding(wrapper)) {
+        case GMIME_CONTENT_ENCODING_DEFAULT:
+        case GMIME_CONTENT_ENCODING_7BIT:
+        case GMIME_CONTENT_ENCODING_8BIT:
+        case GMIME_CONTENT_ENCODING_BINARY: break;
+        default: return false;
+    }
+    GMimeStream* stream = g_mime_data_wrapper_get_stream(wrapper);
+    if (!stream || !GMIME_IS_STREAM_MEM(stream)) return false;
+    GByteArray* bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(stream));
+    if (!bytes) return false;
+    const gint64 size = static_cast<gint64>(bytes->len);
+    const gint64 start = stream->bound_start;
+    const gint64 end = stream->bound_end < 0 ? size : stream->bound_end;
+    if (start < 0 || start > end || end > size) return false;
+    out = std::string_view(reinterpret_cast<const char*>(bytes->data) + start, static_cast<std::size_t>(end - start));
+    return true;
+}
+
 // The decoded bytes of a leaf part (transfer encoding removed, charset untouched).
 std::string decoded_content(GMimePart* part) {
     GMimeDataWrapper* wrapper = g_mime_part_get_content(part);
     if (!wrapper) return {};
+    if (std::string_view in_place; identity_content(wrapper, in_place)) return text::normalize_newlines(in_place);
     GPtr<GMimeStream> mem(g_mime_stream_mem_new());
     if (g_mime_data_wrapper_write_to_stream(wrapper, mem.get()) < 0) return {};
     GByteArray* bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem.get()));
