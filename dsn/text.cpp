@@ -84,23 +84,29 @@ std::size_t ifind(std::string_view haystack, std::string_view needle, std::size_
 }
 
 std::string normalize_newlines(std::string_view s) {
-    std::size_t cr = s.find('\r');
-    if (cr == std::string_view::npos) return std::string(s);
-    std::string out;
-    out.reserve(s.size());
-    std::size_t done = 0;
-    // Copy the runs between CRs whole; only the line ends need a decision.
-    while (cr != std::string_view::npos) {
-        out.append(s.data() + done, cr - done);
+    if (s.empty()) return {};
+    const char* p = s.data();
+    const char* const end = p + s.size();
+    const char* cr = static_cast<const char*>(std::memchr(p, '\r', s.size()));
+    if (!cr) return std::string(s);
+    // Written through a pointer into a buffer of the input's size (the output is never longer);
+    // the runs between CRs are copied whole, only the line ends need a decision.
+    std::string out(s.size(), '\0');
+    char* const begin = out.data();
+    char* w = begin;
+    while (cr) {
+        std::memcpy(w, p, static_cast<std::size_t>(cr - p));
+        w += cr - p;
         // CR LF and CR CR LF (seen in the wild) become one LF; a lone CR is a line end too.
-        std::size_t i = cr;
-        if (i + 2 < s.size() && s[i + 1] == '\r' && s[i + 2] == '\n') i += 2;
-        else if (i + 1 < s.size() && s[i + 1] == '\n') ++i;
-        out.push_back('\n');
-        done = i + 1;
-        cr = s.find('\r', done);
+        if (end - cr > 2 && cr[1] == '\r' && cr[2] == '\n') cr += 2;
+        else if (end - cr > 1 && cr[1] == '\n') ++cr;
+        *w++ = '\n';
+        p = cr + 1;
+        cr = static_cast<const char*>(std::memchr(p, '\r', static_cast<std::size_t>(end - p)));
     }
-    out.append(s.data() + done, s.size() - done);
+    std::memcpy(w, p, static_cast<std::size_t>(end - p));
+    w += end - p;
+    out.resize(static_cast<std::size_t>(w - begin));
     return out;
 }
 
