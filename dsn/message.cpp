@@ -57,10 +57,20 @@ void keep_encoded_word_charsets_loaded(std::string_view v) {
     }
 }
 
+// "type/subtype" in lower case, as g_mime_content_type_get_mime_type writes it (with its defaults
+// for a missing half), built directly: its printf and the lower-case copy cost more than the test.
 std::string lower_mime_type(GMimeContentType* type) {
     if (!type) return {};
-    GString mime(g_mime_content_type_get_mime_type(type));
-    return mime ? text::to_lower(mime.get()) : std::string{};
+    const char* media = g_mime_content_type_get_media_type(type);
+    const char* subtype = g_mime_content_type_get_media_subtype(type);
+    const std::string_view media_view = media ? media : "text";
+    const std::string_view subtype_view = subtype ? subtype : "plain";
+    std::string out;
+    out.reserve(media_view.size() + 1 + subtype_view.size());
+    for (char c : media_view) out.push_back(text::lower(c));
+    out.push_back('/');
+    for (char c : subtype_view) out.push_back(text::lower(c));
+    return out;
 }
 
 // The content of a part whose transfer encoding changes nothing (7bit, 8bit, binary or none),
