@@ -61,8 +61,12 @@ Identity identify_original(const Message& message) {
     if (id.subscriber_uuid.empty() || id.campaign_uuid.empty() || id.message_id.empty()) {
         // The original's headers quoted as text (no separate returned part).
         std::string_view t = message.text;
-        if (id.subscriber_uuid.empty()) id.subscriber_uuid = uuid_or_empty(quoted_header(t, "x-listmonk-subscriber:"));
-        if (id.campaign_uuid.empty()) id.campaign_uuid = uuid_or_empty(quoted_header(t, "x-listmonk-campaign:"));
+        // Both listmonk headers begin alike: one search tells whether either can be there.
+        const bool quotes_listmonk = text::icontains(t, "x-listmonk-");
+        if (id.subscriber_uuid.empty() && quotes_listmonk)
+            id.subscriber_uuid = uuid_or_empty(quoted_header(t, "x-listmonk-subscriber:"));
+        if (id.campaign_uuid.empty() && quotes_listmonk)
+            id.campaign_uuid = uuid_or_empty(quoted_header(t, "x-listmonk-campaign:"));
         if (id.message_id.empty() && !message.has_returned_message) {
             std::string_view returned = t.substr(message.human_text().size());
             id.message_id = std::string(quoted_header(returned, "message-id:"));
