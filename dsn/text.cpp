@@ -77,6 +77,23 @@ std::size_t ifind(std::string_view haystack, std::string_view needle, std::size_
             mask &= mask - 1;
         }
     }
+    // The last few positions as one more block ending exactly at the last position, with the
+    // positions already searched masked off: most haystacks (diagnostics, header values) are
+    // short, and a byte-by-byte tail of up to 15 positions was a good part of each search.
+    if (i <= last && last >= 15) {
+        const std::size_t base = last - 15;  // base < i <= last
+        __m128i a = _mm_or_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(h + base)), fold);
+        __m128i b = _mm_or_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(h + base + tail)), fold);
+        unsigned mask = static_cast<unsigned>(
+            _mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(a, want_first), _mm_cmpeq_epi8(b, want_last))));
+        mask &= ~0U << (i - base);
+        while (mask != 0) {
+            std::size_t at = base + static_cast<std::size_t>(__builtin_ctz(mask));
+            if (matches_at(h + at, needle, first, first_upper)) return at;
+            mask &= mask - 1;
+        }
+        return std::string_view::npos;
+    }
 #endif
     for (; i <= last; ++i)
         if (matches_at(h + i, needle, first, first_upper)) return i;
