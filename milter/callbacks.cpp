@@ -1,6 +1,7 @@
 #include "milter/callbacks.hpp"
 
 #include "forwarder/log.hpp"
+#include "milter/milter_metrics.hpp"
 #include "milter/session.hpp"
 
 #include <libmilter/mfdef.h>
@@ -116,7 +117,11 @@ sfsistat on_envrcpt(SMFICTX* ctx, char** argv) {
 }
 
 sfsistat on_data(SMFICTX* ctx) {
-    return guarded(ctx, "DATA", [&] { return to_smfis(ensure_session(ctx)->on_data()); });
+    return guarded(ctx, "DATA", [&] {
+        const Verdict verdict = ensure_session(ctx)->on_data();
+        if (verdict == Verdict::accept && g_runtime->metrics()) g_runtime->metrics()->count_passed();
+        return to_smfis(verdict);
+    });
 }
 
 sfsistat on_header(SMFICTX* ctx, char* name, char* value) {
@@ -144,7 +149,9 @@ sfsistat on_eom(SMFICTX* ctx) {
         // The queue id is unknown at MAIL over SMTP in Postfix; ask again now.
         std::string queue_id = symval(ctx, "i");
         Session* session = ensure_session(ctx);
+        const bool to_bounce_address = session->has_bounce_recipient();
         const EndOfMessage eom = session->on_end_of_message(queue_id);
+        if (g_runtime->metrics()) g_runtime->metrics()->count_end_of_message(eom, to_bounce_address);
         if (queue_id.empty()) queue_id = "-";
         const char* action = to_string(eom.verdict);
 
