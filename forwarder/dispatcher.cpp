@@ -101,11 +101,34 @@ struct Dispatcher::Worker {
         return false;
     }
 
+    // A sink that confirms whole batches (one fdatasync for all of them) delivers the claimed batch
+    // at once, marked delivered in one transaction after the sink confirmed. Returns false when the
+    // batch failed: the caller then delivers event by event, which sorts out which events fail and
+    // how long to pause, exactly as for any other sink.
+    bool deliver_whole(const std::vector<Delivery>& batch) {
+        std::vector<const Event*> events;
+        std::vector<std::int64_t> ids;
+        events.reserve(batch.size());
+        ids.reserve(batch.size());
+        for (const Delivery& d : batch) {
+            events.push_back(&d.event);
+            ids.push_back(d.event_id);
+        }
+        const DeliveryResult result = sink->deliver_batch(events);
+        if (result.kind != DeliveryResult::Kind::delivered) return false;
+        outbox.mark_delivered(ids, sink->name());
+        if (consecutive_failures > 0)
+            log::info(sink->name() + ": delivering again after " + std::to_string(consecutive_failures) + " failures");
+        consecutive_failures = 0;
+        return true;
+    }
+
     void run() noexcept {
         while (!should_stop()) {
             try {
                 maybe_prune();
                 auto batch = outbox.claim_due(sink->name(), options.batch, options.lease);
+                if (!batch.empty() && sink->delivers_batches() && deliver_whole(batch)) continue;
                 const auto claimed_at = std::chrono::steady_clock::now();
                 bool failed = false;
                 std::chrono::milliseconds pause{0};
