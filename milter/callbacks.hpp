@@ -8,7 +8,9 @@
 
 namespace milter {
 
-// `runtime` must outlive smfi_main().
-smfiDesc make_filter_description(Runtime& runtime);
+// `runtime` must outlive smfi_main(). `local_socket`: the MTA connects over a unix socket, so the
+// filter may let it send MAIL and RCPT without waiting for an answer (over TCP that would stall on
+// delayed ACKs).
+smfiDesc make_filter_description(Runtime& runtime, bool local_socket = false);
 
 }  // namespace milter
