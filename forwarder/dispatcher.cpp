@@ -3,6 +3,8 @@
 #include "forwarder/clock.hpp"
 #include "forwarder/log.hpp"
 
+#include <pthread.h>
+
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
@@ -195,7 +197,10 @@ Dispatcher::~Dispatcher() {
 void Dispatcher::start() {
     outbox_.set_enqueue_listener([this] { wake(); });
     for (auto& w : workers_) {
-        if (!w->thread.joinable()) w->thread = std::thread([worker = w.get()] { worker->run(); });
+        if (w->thread.joinable()) continue;
+        w->thread = std::thread([worker = w.get()] { worker->run(); });
+        // "sink:file" etc. in top -H, perf and /proc: which sink a busy or blocked thread serves.
+        pthread_setname_np(w->thread.native_handle(), ("sink:" + w->sink->name()).substr(0, 15).c_str());
     }
 }
 
