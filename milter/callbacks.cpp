@@ -30,7 +30,7 @@ struct Connection {
     // SMFIP_NR_* steps: the MTA waits for no reply, and the callback must answer SMFIS_NOREPLY.
     unsigned long unanswered_steps = 0;
     // The filter failed at a step without a reply; the failure is answered at the next step that has
-    // one (DATA, or end of headers when the MTA sends no DATA), never swallowed.
+    // one (DATA, or end of headers), never swallowed.
     bool failed_unanswered = false;
 };
 
@@ -87,15 +87,22 @@ sfsistat guarded(SMFICTX* ctx, const char* stage, Body&& body) noexcept {
     return failure_reply(ctx);
 }
 
-// For the steps the MTA may have been told not to wait for (`step` is their SMFIP_NR_* bit): CONTINUE
-// becomes NOREPLY, and a failure is kept for the next answered step. Such a step's verdict is never
-// anything but CONTINUE (see Session): the milter decides at DATA at the earliest.
+// For the steps the MTA may have been told not to wait for (`step` is their SMFIP_NR_* bit): the
+// answer is NOREPLY, and a failure (an exception) is kept for the next answered step. The verdict
+// itself is dropped: at MAIL and RCPT it is always CONTINUE (the milter decides at DATA at the
+// earliest); at a header it is CONTINUE, or ACCEPT for a message without a bounce recipient when the
+// MTA sent no DATA, and end of headers, which is answered, gives that ACCEPT again.
 template <class Body>
 sfsistat guarded_unanswered(SMFICTX* ctx, unsigned long step, const char* stage, Body&& body) noexcept {
-    const sfsistat result = guarded(ctx, stage, body);
     Connection* c = connection_of(ctx);
-    if (!c || !(c->unanswered_steps & step)) return result;
-    if (result != SMFIS_CONTINUE) c->failed_unanswered = true;
+    if (!c || !(c->unanswered_steps & step)) return guarded(ctx, stage, body);
+    bool failed = true;
+    guarded(ctx, stage, [&] {
+        const sfsistat result = body();
+        failed = false;
+        return result;
+    });
+    if (failed) c->failed_unanswered = true;
     return SMFIS_NOREPLY;
 }
 
@@ -122,16 +129,18 @@ sfsistat on_negotiate(SMFICTX* ctx, unsigned long offered_actions, unsigned long
         // replies stay: on an inet socket, unanswered commands stall on delayed ACKs.
         unsigned long wanted = SMFIP_NOCONNECT | SMFIP_NOHELO | SMFIP_NOUNKNOWN | SMFIP_SKIP | SMFIP_HDR_LEADSPC;
         // MAIL and RCPT are always answered CONTINUE (the decision waits for DATA: a later RCPT may
-        // be the bounce address), so over a unix socket the MTA need not wait for those answers.
-        // Over TCP it must: commands sent without waiting sit in the MTA's Nagle buffer until the
-        // filter's delayed ACK, about 40 ms per message.
-        if (g_local_socket) wanted |= SMFIP_NR_MAIL | SMFIP_NR_RCPT;
+        // be the bounce address), and each header of a bounce too: over a unix socket the MTA need
+        // not wait for those answers. Over TCP it must: commands sent without waiting sit in the
+        // MTA's Nagle buffer until the filter's delayed ACK, about 40 ms each. Body chunks stay
+        // answered, because SKIP is an answer.
+        constexpr unsigned long kUnanswered = SMFIP_NR_MAIL | SMFIP_NR_RCPT | SMFIP_NR_HDR;
+        if (g_local_socket) wanted |= kUnanswered;
         *steps = offered_steps & wanted;
         *f2 = 0;
         *f3 = 0;
 
         Connection* c = ensure_connection(ctx);
-        c->unanswered_steps = *steps & (SMFIP_NR_MAIL | SMFIP_NR_RCPT);
+        c->unanswered_steps = *steps & kUnanswered;
         Session* s = &c->session;
         s->set_header_value_has_leading_space((*steps & SMFIP_HDR_LEADSPC) != 0);
         s->set_mta_understands_skip((*steps & SMFIP_SKIP) != 0);
@@ -171,14 +180,14 @@ sfsistat on_data(SMFICTX* ctx) {
 }
 
 sfsistat on_header(SMFICTX* ctx, char* name, char* value) {
-    sfsistat earlier;
-    if (answer_earlier_failure(ctx, earlier)) return earlier;  // an MTA that sends no DATA
-    return guarded(ctx, "header", [&] {
+    return guarded_unanswered(ctx, SMFIP_NR_HDR, "header", [&] {
         return to_smfis(ensure_session(ctx)->on_header(name ? name : "", value ? value : ""));
     });
 }
 
 sfsistat on_eoh(SMFICTX* ctx) {
+    sfsistat earlier;
+    if (answer_earlier_failure(ctx, earlier)) return earlier;
     return guarded(ctx, "end of headers", [&] { return to_smfis(ensure_session(ctx)->on_end_of_headers()); });
 }
 
