@@ -139,6 +139,11 @@ int run(const Options& options) {
     // A sink writing to a peer that went away must get EPIPE, not kill the process; libmilter ignores
     // SIGPIPE too, but only from smfi_main() on, after the delivery workers are already running.
     std::signal(SIGPIPE, SIG_IGN);
+    // A write beyond the file-size limit (RLIMIT_FSIZE, e.g. systemd's LimitFSIZE=) raises SIGXFSZ,
+    // whose default action kills the process mid-transaction. Ignored, the write fails with EFBIG
+    // instead: the outbox enqueue fails, the bounce is tempfailed and retried, and the milter lives on
+    // to serve the next one, as on a full disk (ENOSPC).
+    std::signal(SIGXFSZ, SIG_IGN);
 
     if (!mc.user.empty() && geteuid() == 0) {
         milter::drop_privileges(mc.user);

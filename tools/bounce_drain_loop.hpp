@@ -82,6 +82,8 @@ private:
     bool claim_pass(const std::atomic<bool>& stop);
     void on_sink_failure(const forwarder::DeliveryResult& result);
     void on_redis_failure(const std::string& why, bool transient);
+    void record_posted();
+    void defer_claims();
 
     DrainStore& store_;
     forwarder::Sink* sink_;
