@@ -38,6 +38,8 @@ NOOP_AT_MAIL = "no-op milter, ACCEPT at MAIL"
 NOOP_AT_END = "no-op milter, ACCEPT at end"
 NOOP_DISCARD = "no-op milter, DISCARD"
 BOUNCE_ADDRESS = "bounces@" + DOMAIN
+BOUNCE_MILTER = "bounce-milter"
+BASELINE = "bounce-milter (baseline)"
 WAIT = 60.0
 
 
@@ -172,12 +174,73 @@ class Leg:
         self.postfix = PrivatePostfix(os.path.join(root, "postfix"), socket_path)
         self.rates = []
 
-    def start(self):
+    def start(self, sync_trace=False):
         if self.milter_argv:
             self.log_file = open(os.path.join(self.root, "milter.log"), "ab")
-            self.proc = subprocess.Popen(self.milter_argv, stdout=self.log_file, stderr=subprocess.STDOUT)
+            argv = self.milter_argv
+            if sync_trace:
+                # perf trace runs the milter, so it follows every thread libmilter starts later.
+                if not shutil.which("perf"):
+                    raise Failure("--sync-trace needs perf (linux-perf)")
+                self.trace_file = os.path.join(self.root, "sync-trace.txt")
+                argv = ["perf", "trace", "-s", "-e", "fsync,fdatasync", "-o", self.trace_file, "--"] + argv
+            self.proc = subprocess.Popen(argv, stdout=self.log_file, stderr=subprocess.STDOUT)
+            self.pid = self.proc.pid
+            if sync_trace:
+                self.trace = self.proc
+                self.pid = int(wait_for("%s under perf trace" % self.name, self.traced_child))
             wait_for("%s socket" % self.name, self.milter_ready)
         self.postfix.start()
+
+    def traced_child(self):
+        try:
+            with open("/proc/%d/task/%d/children" % (self.proc.pid, self.proc.pid)) as f:
+                return f.read().split()[0]
+        except (OSError, IndexError):
+            return None
+
+    def stop_sync_trace(self):
+        """Stops the traced milter (perf trace then writes its summary) and sums the per-thread
+        figures: the delivery worker thread is named after its sink ("sink:file"); every other
+        thread is a libmilter thread, whose syncs are the outbox's commits."""
+        trace = getattr(self, "trace", None)
+        if not trace:
+            return
+        os.kill(self.pid, signal.SIGTERM)
+        try:
+            trace.wait(30)
+        except subprocess.TimeoutExpired:
+            trace.kill()
+            trace.wait(5)
+        self.trace = None
+        self.proc = None
+        totals = {}
+        thread = None
+        try:
+            with open(self.trace_file) as f:
+                for line in f:
+                    m = re.match(r"^\s*(\S.*?) \((\d+)\), \d+ events", line)
+                    if m:
+                        thread = "file sink" if m.group(1).startswith("sink:file") else "outbox commits"
+                        continue
+                    m = re.match(r"^\s*(fsync|fdatasync)\s+(\d+)\s+\d+\s+([\d.]+)", line)
+                    if m and thread:
+                        calls, ms = totals.get(thread, (0, 0.0))
+                        totals[thread] = (calls + int(m.group(2)), ms + float(m.group(3)))
+        except OSError:
+            return
+        self.sync_totals = totals
+
+    def sync_summary(self, events):
+        totals = getattr(self, "sync_totals", None)
+        if not totals:
+            return ""
+        parts = []
+        for what in ("outbox commits", "file sink"):
+            calls, ms = totals.get(what, (0, 0.0))
+            parts.append("%s %d syncs, %.0f ms (%.2f ms per event, %.1f events per sync)"
+                         % (what, calls, ms, ms / events if events else 0.0, events / calls if calls else 0.0))
+        return "fsync/fdatasync over all rounds: " + "; ".join(parts)
 
     def milter_ready(self):
         if self.proc.poll() is not None:
@@ -190,7 +253,7 @@ class Leg:
         if not self.proc:
             return None
         try:
-            with open("/proc/%d/stat" % self.proc.pid) as f:
+            with open("/proc/%d/stat" % self.pid) as f:
                 fields = f.read().rsplit(")", 1)[1].split()
             return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
         except (OSError, IndexError, ValueError):
@@ -198,6 +261,7 @@ class Leg:
 
     def stop(self):
         self.postfix.stop()
+        self.stop_sync_trace()
         if self.proc and self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
             try:
@@ -241,16 +305,20 @@ def make_legs(tmp, args, noops):
         os.makedirs(root)
         sock = os.path.join(root, "milter.sock")
         legs.append(Leg(name, root, [args.noop] + flags + ["unix:" + sock], sock))
-    milter_argv = shlex.split(args.bounce_milter)
-    if milter_argv and shutil.which(milter_argv[0]):
-        root = os.path.join(tmp, "bounce-milter")
+    builds = [(BOUNCE_MILTER, "bounce-milter", args.bounce_milter)]
+    if args.baseline_milter:
+        builds.append((BASELINE, "baseline", args.baseline_milter))
+    for name, directory, command in builds:
+        milter_argv = shlex.split(command)
+        if not (milter_argv and shutil.which(milter_argv[0])):
+            log("%s leg skipped: %r not found (build it, or set BOUNCE_MILTER)" % (name, command))
+            continue
+        root = os.path.join(tmp, directory)
         os.makedirs(root)
         sock = os.path.join(root, "milter.sock")
         events = os.path.join(root, "events.jsonl")
         config = bounce_milter_config(root, sock, events)
-        legs.append(Leg("bounce-milter", root, milter_argv + ["-f", "--allow-root", "-c", config], sock, events))
-    else:
-        log("bounce-milter leg skipped: %r not found (build it, or set BOUNCE_MILTER)" % args.bounce_milter)
+        legs.append(Leg(name, root, milter_argv + ["-f", "--allow-root", "-c", config], sock, events))
     for leg in legs:
         os.chmod(leg.root, 0o755)
     return legs
@@ -384,7 +452,12 @@ def main():
     p.add_argument("mode", choices=["overhead", "capture"])
     p.add_argument("--build", required=True, help="build directory with bench-noop-milter")
     p.add_argument("--bounce-milter", default="", help="bounce-milter command (program and arguments)")
-    p.add_argument("--rounds", type=int, default=3)
+    p.add_argument("--baseline-milter", default="",
+                   help="another bounce-milter build measured as one more leg, in the same rounds (A/B)")
+    p.add_argument("--sync-trace", action="store_true",
+                   help="capture: count the bounce-milter legs' fsync/fdatasync calls and their time "
+                        "with perf trace, per thread")
+    p.add_argument("--rounds", type=int, default=5)
     p.add_argument("--messages", type=int, default=3000, help="overhead: messages per round")
     p.add_argument("--sessions", type=int, default=20, help="overhead: parallel SMTP sessions (reused)")
     p.add_argument("--size", type=int, default=1024, help="overhead: body bytes per message")
@@ -416,7 +489,7 @@ def main():
             log("bounce capture: %d distinct DSNs per round over %d parallel SMTP connections, best of %d rounds"
                 % (args.bounces, args.connections, args.rounds))
         for leg in legs:
-            leg.start()
+            leg.start(sync_trace=args.sync_trace and args.mode == "capture" and leg.events_file is not None)
         for round_no in range(1, args.rounds + 1):
             for leg in legs:
                 wait_for("%s: empty queue" % leg.name, leg.postfix.queue_empty, timeout=120)
@@ -435,6 +508,9 @@ def main():
                     leg.cpu_ms = getattr(leg, "cpu_ms", []) + [per_message]
                     cpu = "  milter CPU %.2f ms/message" % per_message
                 log("  round %d  %-30s %8.0f/s%s" % (round_no, leg.name, rate, cpu))
+        for leg in legs:
+            leg.stop_sync_trace()
+            leg.sync_line = leg.sync_summary(args.rounds * args.bounces)
         report(args, legs)
     except Failure as e:
         log("FAILED: %s" % e)
@@ -453,31 +529,48 @@ def main():
     return 0
 
 
+def median(values):
+    values = sorted(values)
+    n = len(values)
+    return (values[n // 2] + values[(n - 1) // 2]) / 2.0
+
+
 def report(args, legs):
+    """Per leg: best and median rate. Ratios: the median of the per-round ratios (each round's legs
+    ran back to back, so they shared the machine's load of that moment), then best / best."""
     unit = "messages/s" if args.mode == "overhead" else "bounces/s"
     log("%-30s %14s %10s %18s" % ("setup", "best " + unit, "median", "milter CPU ms/msg"))
-    best = {}
+    by_name = {leg.name: leg for leg in legs}
     for leg in legs:
-        rates = sorted(leg.rates)
-        best[leg.name] = rates[-1]
-        cpu = sorted(getattr(leg, "cpu_ms", []))
-        log("%-30s %14.0f %10.0f %18s" % (leg.name, rates[-1], rates[len(rates) // 2],
-                                          "%.2f" % cpu[len(cpu) // 2] if cpu else "-"))
-    if "bounce-milter" not in best:
+        cpu = getattr(leg, "cpu_ms", [])
+        log("%-30s %14.0f %10.0f %18s" % (leg.name, max(leg.rates), median(leg.rates),
+                                          "%.2f" % median(cpu) if cpu else "-"))
+
+    def ratio(name, floor, target=""):
+        a, b = by_name[name], by_name[floor]
+        per_round = [100.0 * x / y for x, y in zip(a.rates, b.rates)]
+        log("%s / %s: %.1f%% (median of %d rounds; best/best %.1f%%)%s"
+            % (name, floor, median(per_round), len(per_round), 100.0 * max(a.rates) / max(b.rates), target))
+
+    measured = [name for name in (BOUNCE_MILTER, BASELINE) if name in by_name]
+    if not measured:
         log("no bounce-milter figures: its leg was skipped")
         return
-    milter = best["bounce-milter"]
-    if args.mode == "overhead":
-        log("bounce-milter / no-op milter accepting at MAIL (the least a milter costs): %.1f%% (target >= 95%%)"
-            % (100.0 * milter / best[NOOP_AT_MAIL]))
-        log("bounce-milter / no-op milter accepting at end of message: %.1f%%" % (100.0 * milter / best[NOOP_AT_END]))
-        log("bounce-milter / Postfix alone: %.1f%%" % (100.0 * milter / best["Postfix alone"]))
-    else:
-        accepted = max(legs[-1].accept_rates)
-        log("bounce-milter accepted %.0f DSNs/s over SMTP; the rate above counts until the last event reached "
-            "the file sink" % accepted)
-        log("bounce-milter / no-op milter discarding: %.1f%% (target >= 80%%)" % (100.0 * milter / best[NOOP_DISCARD]))
-        log("bounce-milter / Postfix alone: %.1f%%" % (100.0 * milter / best["Postfix alone"]))
+    for name in measured:
+        if args.mode == "overhead":
+            ratio(name, NOOP_AT_MAIL, "  target >= 95%")
+            ratio(name, NOOP_AT_END)
+        else:
+            leg = by_name[name]
+            log("%s accepted the DSNs over SMTP at %.0f/s (median; best %.0f/s); the rates above count until "
+                "the last event reached the file sink" % (name, median(leg.accept_rates), max(leg.accept_rates)))
+            ratio(name, NOOP_DISCARD, "  target >= 80%")
+        ratio(name, "Postfix alone")
+    if BASELINE in by_name and BOUNCE_MILTER in by_name:
+        ratio(BOUNCE_MILTER, BASELINE)
+    for leg in legs:
+        if getattr(leg, "sync_line", ""):
+            log("%s: %s" % (leg.name, leg.sync_line))
 
 
 if __name__ == "__main__":

@@ -3,6 +3,8 @@
 #include "forwarder/clock.hpp"
 #include "forwarder/log.hpp"
 
+#include <pthread.h>
+
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
@@ -55,6 +57,17 @@ struct Dispatcher::Worker {
     void record_outcomes() {
         const std::string& name = sink->name();
         while (!unrecorded.empty()) {
+            // A run of deliveries (a batch the sink confirmed at once) goes in one transaction.
+            std::vector<std::int64_t> delivered;
+            for (const Outcome& o : unrecorded) {
+                if (o.kind != Outcome::Kind::delivered) break;
+                delivered.push_back(o.event_id);
+            }
+            if (delivered.size() > 1) {
+                outbox.mark_delivered(delivered, name);
+                unrecorded.erase(unrecorded.begin(), unrecorded.begin() + static_cast<std::ptrdiff_t>(delivered.size()));
+                continue;
+            }
             const Outcome& o = unrecorded.front();
             switch (o.kind) {
                 case Outcome::Kind::delivered: outbox.mark_delivered(o.event_id, name); break;
@@ -138,12 +151,31 @@ struct Dispatcher::Worker {
         return false;
     }
 
+    // A sink that confirms whole batches (one fdatasync for all of them) delivers the claimed batch
+    // at once; the outcomes are recorded like any others, in one transaction (record_outcomes).
+    // Returns false when the batch failed: the caller then delivers event by event, which sorts out
+    // which events fail and how long to pause, exactly as for any other sink.
+    bool deliver_whole(const std::vector<Delivery>& batch) {
+        std::vector<const Event*> events;
+        events.reserve(batch.size());
+        for (const Delivery& d : batch) events.push_back(&d.event);
+        const DeliveryResult result = sink->deliver_batch(events);
+        if (result.kind != DeliveryResult::Kind::delivered) return false;
+        if (consecutive_failures > 0)
+            log::info(sink->name() + ": delivering again after " + std::to_string(consecutive_failures) + " failures");
+        consecutive_failures = 0;
+        for (const Delivery& d : batch) unrecorded.push_back({Outcome::Kind::delivered, d.event_id, 0, {}});
+        record_outcomes();
+        return true;
+    }
+
     void run() noexcept {
         while (!should_stop()) {
             try {
                 record_outcomes();  // what the outbox could not take last time comes first
                 maybe_prune();
                 auto batch = outbox.claim_due(sink->name(), options.batch, options.lease);
+                if (!batch.empty() && sink->delivers_batches() && deliver_whole(batch)) continue;
                 const auto claimed_at = std::chrono::steady_clock::now();
                 bool failed = false;
                 std::chrono::milliseconds pause{0};
@@ -222,7 +254,10 @@ Dispatcher::~Dispatcher() {
 void Dispatcher::start() {
     outbox_.set_enqueue_listener([this] { wake(); });
     for (auto& w : workers_) {
-        if (!w->thread.joinable()) w->thread = std::thread([worker = w.get()] { worker->run(); });
+        if (w->thread.joinable()) continue;
+        w->thread = std::thread([worker = w.get()] { worker->run(); });
+        // "sink:file" etc. in top -H, perf and /proc: which sink a busy or blocked thread serves.
+        pthread_setname_np(w->thread.native_handle(), ("sink:" + w->sink->name()).substr(0, 15).c_str());
     }
 }
 

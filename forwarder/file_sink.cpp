@@ -16,36 +16,53 @@ FileSink::~FileSink() {
 
 DeliveryResult FileSink::deliver(const Event& event) noexcept {
     try {
-        const std::string line = dump_json(listmonk_body(event)) + "\n";
-        if (fd_ < 0) {
-            fd_ = open(path_.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
-            if (fd_ < 0) return DeliveryResult::retry("cannot open " + path_ + ": " + std::strerror(errno), true);
+        return append(dump_json(listmonk_body(event)) + "\n");
+    } catch (const std::exception& e) {
+        return DeliveryResult::retry(std::string("file sink: ") + e.what());
+    }
+}
+
+DeliveryResult FileSink::deliver_batch(const std::vector<const Event*>& events) noexcept {
+    try {
+        std::string lines;
+        for (const Event* event : events) {
+            lines += dump_json(listmonk_body(*event));
+            lines += '\n';
         }
-        // One write per line with O_APPEND: concurrent writers (several processes) never interleave
-        // inside a line. A short write is completed; a failure leaves at worst a partial line, which
-        // readers skip, and the event is written again.
-        std::size_t written = 0;
-        while (written < line.size()) {
-            const ssize_t n = write(fd_, line.data() + written, line.size() - written);
-            if (n < 0) {
-                if (errno == EINTR) continue;
-                const std::string why = "write " + path_ + ": " + std::strerror(errno);
-                close(fd_);
-                fd_ = -1;
-                return DeliveryResult::retry(why);
-            }
-            written += static_cast<std::size_t>(n);
-        }
-        if (sync_ && fdatasync(fd_) != 0) {
-            const std::string why = "fdatasync " + path_ + ": " + std::strerror(errno);
+        return append(lines);
+    } catch (const std::exception& e) {
+        return DeliveryResult::retry(std::string("file sink: ") + e.what());
+    }
+}
+
+DeliveryResult FileSink::append(const std::string& lines) {
+    if (lines.empty()) return DeliveryResult::ok();
+    if (fd_ < 0) {
+        fd_ = open(path_.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+        if (fd_ < 0) return DeliveryResult::retry("cannot open " + path_ + ": " + std::strerror(errno), true);
+    }
+    // One write for all the lines with O_APPEND: concurrent writers (several processes) never
+    // interleave inside a line. A short write is completed; a failure leaves at worst a partial
+    // line, which readers skip, and the events are written again.
+    std::size_t written = 0;
+    while (written < lines.size()) {
+        const ssize_t n = write(fd_, lines.data() + written, lines.size() - written);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            const std::string why = "write " + path_ + ": " + std::strerror(errno);
             close(fd_);
             fd_ = -1;
             return DeliveryResult::retry(why);
         }
-        return DeliveryResult::ok();
-    } catch (const std::exception& e) {
-        return DeliveryResult::retry(std::string("file sink: ") + e.what());
+        written += static_cast<std::size_t>(n);
     }
+    if (sync_ && fdatasync(fd_) != 0) {
+        const std::string why = "fdatasync " + path_ + ": " + std::strerror(errno);
+        close(fd_);
+        fd_ = -1;
+        return DeliveryResult::retry(why);
+    }
+    return DeliveryResult::ok();
 }
 
 }  // namespace forwarder

@@ -249,6 +249,21 @@ void Outbox::mark_delivered(std::int64_t event_id, const std::string& sink) {
     s.bind(1, now_ms()).bind(2, event_id).bind(3, sink).run();
 }
 
+void Outbox::mark_delivered(const std::vector<std::int64_t>& event_ids, const std::string& sink) {
+    if (event_ids.empty()) return;
+    std::lock_guard lock(impl_->worker_mutex);
+    auto& db = impl_->worker;
+    sqlite::Transaction tx(db);
+    sqlite::Statement s(db, "UPDATE deliveries SET state = 'delivered', attempts = attempts + 1, "
+                            "last_error = '', updated = ?1 WHERE event_id = ?2 AND sink = ?3");
+    const std::int64_t now = now_ms();
+    for (const std::int64_t id : event_ids) {
+        s.bind(1, now).bind(2, id).bind(3, sink).run();
+        s.reset();
+    }
+    tx.commit();
+}
+
 void Outbox::mark_retry(std::int64_t event_id, const std::string& sink, std::int64_t next_attempt_ms,
                         const std::string& error) {
     std::lock_guard lock(impl_->worker_mutex);

@@ -80,6 +80,8 @@ public:
     // for `lease` (not handed to anyone else meanwhile; after a crash it becomes due again).
     std::vector<Delivery> claim_due(const std::string& sink, std::size_t limit, std::chrono::milliseconds lease);
     void mark_delivered(std::int64_t event_id, const std::string& sink);
+    // The same for a whole batch the sink confirmed at once, in one transaction.
+    void mark_delivered(const std::vector<std::int64_t>& event_ids, const std::string& sink);
     // Counts an attempt and schedules the next one.
     void mark_retry(std::int64_t event_id, const std::string& sink, std::int64_t next_attempt_ms,
                     const std::string& error);

@@ -5,6 +5,7 @@
 #include "forwarder/event.hpp"
 
 #include <string>
+#include <vector>
 
 namespace forwarder {
 
@@ -25,6 +26,19 @@ public:
     virtual const std::string& name() const = 0;
     // Never throws: every failure is a DeliveryResult.
     virtual DeliveryResult deliver(const Event& event) noexcept = 0;
+
+    // Sinks that make several events durable at the cost of one (the file sink: one fdatasync per
+    // batch instead of one per event) answer true, and the delivery worker hands them whole batches.
+    virtual bool delivers_batches() const { return false; }
+    // All or nothing: ok means every event in `events` is delivered. Any other result means none may
+    // be counted as delivered (some may have been written; redelivery is allowed, loss is not).
+    virtual DeliveryResult deliver_batch(const std::vector<const Event*>& events) noexcept {
+        for (const Event* event : events) {
+            DeliveryResult result = deliver(*event);
+            if (result.kind != DeliveryResult::Kind::delivered) return result;
+        }
+        return DeliveryResult::ok();
+    }
 };
 
 }  // namespace forwarder

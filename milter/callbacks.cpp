@@ -22,14 +22,34 @@ char kNoMacros[] = "";
 char kRcptMacros[] = "{rcpt_addr}";
 char kEomMacros[] = "i";
 
-Session* session_of(SMFICTX* ctx) { return static_cast<Session*>(smfi_getpriv(ctx)); }
+// Whether the MTA reaches the filter over a unix socket (see make_filter_description).
+bool g_local_socket = false;
 
-Session* ensure_session(SMFICTX* ctx) {
-    if (Session* s = session_of(ctx)) return s;
-    auto* s = new Session([] { return g_runtime->policy(); });
-    smfi_setpriv(ctx, s);
-    return s;
+// What libmilter keeps for one MTA connection: the Session plus what the negotiation settled.
+struct Connection {
+    Session session{[] { return g_runtime->policy(); }};
+    // SMFIP_NR_* steps: the MTA waits for no reply, and the callback must answer SMFIS_NOREPLY.
+    unsigned long unanswered_steps = 0;
+    // The filter failed at a step without a reply; the failure is answered at the next step that has
+    // one (DATA, or end of headers), never swallowed.
+    bool failed_unanswered = false;
+};
+
+Connection* connection_of(SMFICTX* ctx) { return static_cast<Connection*>(smfi_getpriv(ctx)); }
+
+Session* session_of(SMFICTX* ctx) {
+    Connection* c = connection_of(ctx);
+    return c ? &c->session : nullptr;
 }
+
+Connection* ensure_connection(SMFICTX* ctx) {
+    if (Connection* c = connection_of(ctx)) return c;
+    auto* c = new Connection;
+    smfi_setpriv(ctx, c);
+    return c;
+}
+
+Session* ensure_session(SMFICTX* ctx) { return &ensure_connection(ctx)->session; }
 
 sfsistat to_smfis(Verdict verdict) {
     switch (verdict) {
@@ -80,6 +100,38 @@ sfsistat guarded(SMFICTX* ctx, const char* stage, Body&& body, bool internal_mes
     return failure_reply(ctx);
 }
 
+// For the steps the MTA may have been told not to wait for (`step` is their SMFIP_NR_* bit): the
+// answer is NOREPLY, and a failure (an exception) is kept for the next answered step. The verdict
+// itself is dropped: at MAIL and RCPT it is always CONTINUE (the milter decides at DATA at the
+// earliest); at a header it is CONTINUE, or ACCEPT for a message without a bounce recipient when the
+// MTA sent no DATA, and end of headers, which is answered, gives that ACCEPT again.
+template <class Body>
+sfsistat guarded_unanswered(SMFICTX* ctx, unsigned long step, const char* stage, Body&& body,
+                            bool internal_message = false) noexcept {
+    Connection* c = connection_of(ctx);
+    if (!c || !(c->unanswered_steps & step)) return guarded(ctx, stage, body, internal_message);
+    bool failed = true;
+    guarded(
+        ctx, stage,
+        [&] {
+            const sfsistat result = body();
+            failed = false;
+            return result;
+        },
+        internal_message);
+    if (failed) c->failed_unanswered = true;
+    return SMFIS_NOREPLY;
+}
+
+// True (and the answer set) when an earlier unanswered step failed in this message.
+bool answer_earlier_failure(SMFICTX* ctx, sfsistat& answer) {
+    Connection* c = connection_of(ctx);
+    if (!c || !c->failed_unanswered) return false;
+    c->failed_unanswered = false;
+    answer = failure_reply(ctx);
+    return true;
+}
+
 std::string symval(SMFICTX* ctx, const char* name) {
     const char* v = smfi_getsymval(ctx, const_cast<char*>(name));
     return v ? std::string(v) : std::string();
@@ -93,11 +145,20 @@ sfsistat on_negotiate(SMFICTX* ctx, unsigned long offered_actions, unsigned long
         // Steps this filter has no use for: the MTA then does not send them at all. DATA, EOH and the
         // replies stay: on an inet socket, unanswered commands stall on delayed ACKs.
         unsigned long wanted = SMFIP_NOCONNECT | SMFIP_NOHELO | SMFIP_NOUNKNOWN | SMFIP_SKIP | SMFIP_HDR_LEADSPC;
+        // MAIL and RCPT are always answered CONTINUE (the decision waits for DATA: a later RCPT may
+        // be the bounce address), and each header of a bounce too: over a unix socket the MTA need
+        // not wait for those answers. Over TCP it must: commands sent without waiting sit in the
+        // MTA's Nagle buffer until the filter's delayed ACK, about 40 ms each. Body chunks stay
+        // answered, because SKIP is an answer.
+        constexpr unsigned long kUnanswered = SMFIP_NR_MAIL | SMFIP_NR_RCPT | SMFIP_NR_HDR;
+        if (g_local_socket) wanted |= kUnanswered;
         *steps = offered_steps & wanted;
         *f2 = 0;
         *f3 = 0;
 
-        Session* s = ensure_session(ctx);
+        Connection* c = ensure_connection(ctx);
+        c->unanswered_steps = *steps & kUnanswered;
+        Session* s = &c->session;
         s->set_header_value_has_leading_space((*steps & SMFIP_HDR_LEADSPC) != 0);
         s->set_mta_understands_skip((*steps & SMFIP_SKIP) != 0);
 
@@ -115,19 +176,23 @@ sfsistat on_negotiate(SMFICTX* ctx, unsigned long offered_actions, unsigned long
 }
 
 sfsistat on_envfrom(SMFICTX* ctx, char** argv) {
+    if (Connection* c = connection_of(ctx)) c->failed_unanswered = false;  // a new message
     const char* sender = (argv && argv[0]) ? argv[0] : "";
-    return guarded(ctx, "MAIL", [&] { return to_smfis(ensure_session(ctx)->on_mail(sender)); },
-                   is_internal_sender(sender));
+    return guarded_unanswered(
+        ctx, SMFIP_NR_MAIL, "MAIL", [&] { return to_smfis(ensure_session(ctx)->on_mail(sender)); },
+        is_internal_sender(sender));
 }
 
 sfsistat on_envrcpt(SMFICTX* ctx, char** argv) {
-    return guarded(ctx, "RCPT", [&] {
+    return guarded_unanswered(ctx, SMFIP_NR_RCPT, "RCPT", [&] {
         const char* rcpt = (argv && argv[0]) ? argv[0] : "";
         return to_smfis(ensure_session(ctx)->on_rcpt(rcpt, symval(ctx, "{rcpt_addr}")));
     });
 }
 
 sfsistat on_data(SMFICTX* ctx) {
+    sfsistat earlier;
+    if (answer_earlier_failure(ctx, earlier)) return earlier;
     return guarded(ctx, "DATA", [&] {
         const Verdict verdict = ensure_session(ctx)->on_data();
         if (verdict == Verdict::accept && g_runtime->metrics()) g_runtime->metrics()->count_passed();
@@ -136,12 +201,14 @@ sfsistat on_data(SMFICTX* ctx) {
 }
 
 sfsistat on_header(SMFICTX* ctx, char* name, char* value) {
-    return guarded(ctx, "header", [&] {
+    return guarded_unanswered(ctx, SMFIP_NR_HDR, "header", [&] {
         return to_smfis(ensure_session(ctx)->on_header(name ? name : "", value ? value : ""));
     });
 }
 
 sfsistat on_eoh(SMFICTX* ctx) {
+    sfsistat earlier;
+    if (answer_earlier_failure(ctx, earlier)) return earlier;
     return guarded(ctx, "end of headers", [&] { return to_smfis(ensure_session(ctx)->on_end_of_headers()); });
 }
 
@@ -213,15 +280,18 @@ sfsistat on_eom(SMFICTX* ctx) {
 
 sfsistat on_abort(SMFICTX* ctx) {
     return guarded(ctx, "abort", [&] {
-        if (Session* s = session_of(ctx)) s->on_abort();
+        if (Connection* c = connection_of(ctx)) {
+            c->failed_unanswered = false;
+            c->session.on_abort();
+        }
         return SMFIS_CONTINUE;
     });
 }
 
 sfsistat on_close(SMFICTX* ctx) {
-    Session* s = session_of(ctx);
+    Connection* c = connection_of(ctx);
     smfi_setpriv(ctx, nullptr);
-    delete s;  // Session's destructor does not throw
+    delete c;  // Session's destructor does not throw
     return SMFIS_CONTINUE;
 }
 
@@ -233,8 +303,9 @@ ShutdownGate& shutdown_gate() {
     return *gate;
 }
 
-smfiDesc make_filter_description(Runtime& runtime) {
+smfiDesc make_filter_description(Runtime& runtime, bool local_socket) {
     g_runtime = &runtime;
+    g_local_socket = local_socket;
     smfiDesc desc{};
     desc.xxfi_name = const_cast<char*>("bounce-milter");
     desc.xxfi_version = SMFI_VERSION;

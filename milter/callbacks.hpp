@@ -9,8 +9,10 @@
 
 namespace milter {
 
-// `runtime` must outlive smfi_main().
-smfiDesc make_filter_description(Runtime& runtime);
+// `runtime` must outlive smfi_main(). `local_socket`: the MTA connects over a unix socket, so the
+// filter may let it send MAIL and RCPT without waiting for an answer (over TCP that would stall on
+// delayed ACKs).
+smfiDesc make_filter_description(Runtime& runtime, bool local_socket = false);
 
 // The gate every callback passes (see shutdown_gate.hpp); close it after smfi_main() returns. It lives as
 // long as the process, because libmilter's connection threads can outlive smfi_main() and main().

@@ -176,10 +176,9 @@ int run(const Options& options) {
 
     milter::Runtime runtime(make_policy(config, outbox, counting));
     runtime.set_metrics(counting);
-    smfiDesc description = milter::make_filter_description(runtime);
-
     const milter::SocketSpec socket =
         milter::parse_socket_spec(options.socket_override.empty() ? mc.socket : options.socket_override);
+    smfiDesc description = milter::make_filter_description(runtime, !socket.unix_path.empty());
     if (!socket.unix_path.empty()) milter::remove_stale_unix_socket(socket.unix_path);
     if (smfi_register(description) != MI_SUCCESS) throw std::runtime_error("smfi_register failed");
     if (smfi_setconn(const_cast<char*>(socket.spec.c_str())) != MI_SUCCESS)

@@ -224,3 +224,18 @@ TEST_CASE("outbox: enqueue into a database that became read-only throws and writ
     }
     CHECK(outbox.stats()[0].pending == 1);  // the failed batch left nothing behind
 }
+
+TEST_CASE("outbox: a batch is marked delivered for its sink only, and counted as one attempt") {
+    TempDir dir;
+    Outbox outbox(dir.file("o.sqlite"), {"file", "listmonk"});
+    outbox.enqueue({make_event("a"), make_event("b"), make_event("c")});
+    auto claimed = outbox.claim_due("file", 2, std::chrono::seconds(60));
+    REQUIRE(claimed.size() == 2);
+    outbox.mark_delivered({claimed[0].event_id, claimed[1].event_id}, "file");
+    outbox.mark_delivered(std::vector<std::int64_t>{}, "file");  // nothing to do
+    const auto delivered = outbox.list(DeliveryState::delivered, "file");
+    REQUIRE(delivered.size() == 2);
+    for (const auto& d : delivered) CHECK(d.attempts == 1);
+    CHECK(pending_of(outbox, "file") == 1);
+    CHECK(pending_of(outbox, "listmonk") == 3);
+}

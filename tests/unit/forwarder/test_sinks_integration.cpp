@@ -260,6 +260,23 @@ TEST_CASE("file sink: one listmonk body per line, appended") {
     CHECK(broken.deliver(numbered_event(1)).kind == DeliveryResult::Kind::retry);
 }
 
+TEST_CASE("file sink: a batch is appended as whole lines in order, all or nothing") {
+    TempDir dir;
+    FileSink sink(dir.file("out.jsonl"), true);
+    REQUIRE(sink.delivers_batches());
+    const auto events = numbered_events(0, 5);
+    std::vector<const Event*> batch;
+    for (const auto& e : events) batch.push_back(&e);
+    REQUIRE(sink.deliver_batch(batch).kind == DeliveryResult::Kind::delivered);
+    REQUIRE(sink.deliver(numbered_event(5)).kind == DeliveryResult::Kind::delivered);
+    auto lines = json_lines(dir.file("out.jsonl"));
+    REQUIRE(lines.size() == 6);
+    for (int i = 0; i < 6; ++i) CHECK(lines[static_cast<std::size_t>(i)] == listmonk_body(numbered_event(i)));
+
+    FileSink broken(dir.file("no/such/dir/out.jsonl"), true);
+    CHECK(broken.deliver_batch(batch).kind == DeliveryResult::Kind::retry);
+}
+
 TEST_CASE("redis sink: XADD with one field per attribute, ACL auth and db selection") {
     TempDir dir;
     RedisServer redis(dir);
