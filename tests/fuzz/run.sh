@@ -48,13 +48,14 @@ export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 fuzz_one() {
   local t=$1 corpus=$BUILD/corpus/$1 artifacts=$BUILD/artifacts/$1 log=$BUILD/fuzz-$1.log d result
   mkdir -p "$corpus" "$artifacts"
-  local seeds=()
+  local seeds=() dict=()
   for d in $(seeds_of "$t"); do [ -d "$d" ] && seeds+=("$d"); done
+  [ -f "$ROOT/tests/fuzz/$t.dict" ] && dict=(-dict="$ROOT/tests/fuzz/$t.dict")
   echo "fuzzing $t for ${seconds}s (log: $log)"
   # The first corpus dir is where libFuzzer writes; the seed dirs after it are only read.
   # -timeout: no single input may take a second (a slow unit is a bug to look at, not to wait for).
   # CPU seconds are recorded too: on a shared machine exec/s says more about the load than the target.
-  if /usr/bin/time -o "$log.cpu" -f '%U %S' nice -n 19 "$BUILD/fuzz_$t" "$corpus" "${seeds[@]}" -max_total_time="$seconds" -max_len="$(max_len_of "$t")" \
+  if /usr/bin/time -o "$log.cpu" -f '%U %S' nice -n 19 "$BUILD/fuzz_$t" "$corpus" "${seeds[@]}" "${dict[@]}" -max_total_time="$seconds" -max_len="$(max_len_of "$t")" \
        -timeout=${FUZZ_TIMEOUT:-10} -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$artifacts/" >"$log" 2>&1; then
     result="no crash"
   else
