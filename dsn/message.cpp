@@ -41,7 +41,9 @@ void ensure_gmime() {
 void keep_charset_loaded(std::string_view charset) {
     if (charset.empty() || charset.size() > 64) return;
     static std::mutex mutex;
-    static std::map<std::string, iconv_t, std::less<>> held;
+    // Never destroyed: destroying the map at exit would drop the descriptors without closing them,
+    // which LeakSanitizer reports (as a crash of whatever ran last, e.g. a fuzz regression run).
+    static auto& held = *new std::map<std::string, iconv_t, std::less<>>;
     std::lock_guard<std::mutex> lock(mutex);
     if (held.size() >= 64 || held.find(charset) != held.end()) return;
     std::string name(charset);

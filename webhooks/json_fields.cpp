@@ -45,6 +45,13 @@ std::optional<double> number_field(const nlohmann::json& object, std::string_vie
     return std::nullopt;
 }
 
+std::optional<int> int_field(const nlohmann::json& object, std::string_view key) {
+    const auto v = number_field(object, key);
+    // Written so that NaN fails too.
+    if (!v || !(*v > -2147483649.0 && *v < 2147483648.0)) return std::nullopt;
+    return static_cast<int>(*v);
+}
+
 bool bool_field(const nlohmann::json& object, std::string_view key) {
     const nlohmann::json* v = member(object, key);
     if (v == nullptr) return false;

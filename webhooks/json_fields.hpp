@@ -16,6 +16,8 @@ const nlohmann::json* object_field(const nlohmann::json& object, std::string_vie
 const nlohmann::json* array_field(const nlohmann::json& object, std::string_view key);
 // Numbers, or strings holding a decimal number.
 std::optional<double> number_field(const nlohmann::json& object, std::string_view key);
+// The same, truncated to an int; nullopt when it does not fit (converting would be undefined behaviour).
+std::optional<int> int_field(const nlohmann::json& object, std::string_view key);
 bool bool_field(const nlohmann::json& object, std::string_view key);
 
 // Case-insensitive lookup of a header value in either provider shape: an array of {"name","value"}

@@ -1,5 +1,7 @@
 #include "webhooks/timestamps.hpp"
 
+#include <algorithm>
+
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -14,7 +16,7 @@ Clock system_clock() {
 }
 
 std::string rfc3339_utc(std::int64_t unix_seconds) {
-    const std::time_t t = static_cast<std::time_t>(unix_seconds);
+    const std::time_t t = static_cast<std::time_t>(std::clamp<std::int64_t>(unix_seconds, 0, max_rfc3339_seconds));
     std::tm tm{};
     gmtime_r(&t, &tm);
     char buf[32];
@@ -72,7 +74,15 @@ std::optional<std::int64_t> parse_rfc3339(std::string_view s) {
         return std::nullopt;
     }
     if (pos != s.size()) return std::nullopt;
-    return days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second - offset_seconds;
+    const std::int64_t t = days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second - offset_seconds;
+    if (t < 0 || t > max_rfc3339_seconds) return std::nullopt;
+    return t;
+}
+
+std::optional<std::int64_t> unix_seconds_from_number(double seconds) {
+    // Written so that NaN fails too.
+    if (!(seconds >= 0 && seconds < static_cast<double>(max_rfc3339_seconds) + 1)) return std::nullopt;
+    return static_cast<std::int64_t>(seconds);
 }
 
 std::optional<std::int64_t> parse_unix_seconds(std::string_view text) {

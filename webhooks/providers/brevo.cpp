@@ -43,9 +43,10 @@ public:
             const std::string custom = string_field(item, "X-Mailin-custom");
             const auto millis = number_field(item, "ts_epoch");
             const auto seconds = number_field(item, "ts");
-            std::string created_at;
-            if (millis) created_at = rfc3339_utc(static_cast<std::int64_t>(*millis / 1000));
-            else if (seconds) created_at = rfc3339_utc(static_cast<std::int64_t>(*seconds));
+            std::optional<std::int64_t> when;
+            if (millis) when = unix_seconds_from_number(*millis / 1000);
+            else if (seconds) when = unix_seconds_from_number(*seconds);
+            const std::string created_at = when ? rfc3339_utc(*when) : "";
             auto event = make_event({.source = "brevo",
                                      .recipient = string_field(item, "email"),
                                      .type = type,

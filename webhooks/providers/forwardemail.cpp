@@ -36,8 +36,8 @@ public:
         Diagnostics d = diagnostics_from_text(string_field(*bounce, "message"));
         if (const std::string status = string_field(*bounce, "status"); !status.empty() && status.find('.') != std::string::npos)
             d.status = status;
-        if (const auto code = number_field(*bounce, "code")) d.reply_code = static_cast<int>(*code);
-        else if (const auto code2 = number_field(*body, "response_code")) d.reply_code = static_cast<int>(*code2);
+        if (const auto code = int_field(*bounce, "code")) d.reply_code = *code;
+        else if (const auto code2 = int_field(*body, "response_code")) d.reply_code = *code2;
         d.reason = category;
         std::string campaign, subscriber;
         if (const nlohmann::json* headers = object_field(*body, "headers")) {

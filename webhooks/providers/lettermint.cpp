@@ -66,7 +66,7 @@ public:
         if (const nlohmann::json* response = object_field(*data, "response")) {
             d = diagnostics_from_text(string_field(*response, "content"));
             if (const std::string s = string_field(*response, "enhanced_status_code"); !s.empty()) d.status = s;
-            if (const auto code = number_field(*response, "status_code")) d.reply_code = static_cast<int>(*code);
+            if (const auto code = int_field(*response, "status_code")) d.reply_code = *code;
         }
         d.reason = kind.substr(kind.find('.') + 1);
         std::string campaign, subscriber;

@@ -54,7 +54,7 @@ public:
         if (const nlohmann::json* status = object_field(*data, "delivery-status")) {
             d = diagnostics_from_text(string_field(*status, "message"));
             if (d.diagnostic.empty()) d = diagnostics_from_text(string_field(*status, "description"));
-            if (const auto code = number_field(*status, "code")) d.reply_code = static_cast<int>(*code);
+            if (const auto code = int_field(*status, "code")) d.reply_code = *code;
         }
         d.reason = string_field(*data, "reason");
         std::string campaign, subscriber;
@@ -68,12 +68,13 @@ public:
                     campaign = header_value(*headers, "X-Listmonk-Campaign");
             }
         }
-        const auto when = number_field(*data, "timestamp");
+        const auto event_time = number_field(*data, "timestamp");
+        const auto when = event_time ? unix_seconds_from_number(*event_time) : std::nullopt;
         auto event = make_event({.source = "mailgun",
                                  .recipient = string_field(*data, "recipient"),
                                  .type = type,
                                  .idempotency_key = token,
-                                 .created_at = when ? rfc3339_utc(static_cast<std::int64_t>(*when)) : "",
+                                 .created_at = when ? rfc3339_utc(*when) : "",
                                  .campaign = campaign,
                                  .subscriber = subscriber,
                                  .payload = *data,

@@ -45,13 +45,14 @@ public:
             if (campaign.empty()) campaign = custom_value(string_field(item, "CustomID"), campaign_field_, "campaign_uuid", true);
             const std::string subscriber =
                 custom_value(string_field(item, "Payload"), "X-Listmonk-Subscriber", "subscriber_uuid", false);
-            const auto when = number_field(item, "time");
+            const auto timestamp = number_field(item, "time");
+            const auto when = timestamp ? unix_seconds_from_number(*timestamp) : std::nullopt;
             auto event = make_event({.source = "mailjet",
                                      .recipient = string_field(item, "email"),
                                      .type = type,
                                      .idempotency_key = string_field(item, "MessageID") + ":" + kind + ":" +
                                                         string_field(item, "time") + ":" + string_field(item, "email"),
-                                     .created_at = when ? rfc3339_utc(static_cast<std::int64_t>(*when)) : "",
+                                     .created_at = when ? rfc3339_utc(*when) : "",
                                      .campaign = campaign,
                                      .subscriber = subscriber,
                                      .payload = item,

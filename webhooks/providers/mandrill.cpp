@@ -81,13 +81,14 @@ public:
                 if (subscriber.empty()) subscriber = header_value(*metadata, "subscriber_uuid");
             }
             const std::string email = string_field(*msg, "email");
-            const auto when = number_field(item, "ts");
+            const auto timestamp = number_field(item, "ts");
+            const auto when = timestamp ? unix_seconds_from_number(*timestamp) : std::nullopt;
             auto event = make_event({.source = "mandrill",
                                      .recipient = email,
                                      .type = type,
                                      .idempotency_key = string_field(item, "_id") + ":" + kind + ":" +
                                                         string_field(item, "ts") + ":" + lowercase(email),
-                                     .created_at = when ? rfc3339_utc(static_cast<std::int64_t>(*when)) : "",
+                                     .created_at = when ? rfc3339_utc(*when) : "",
                                      .campaign = campaign,
                                      .subscriber = subscriber,
                                      .payload = item,

@@ -76,12 +76,13 @@ public:
             if (campaign.empty()) campaign = string_field(item, "XListmonkCampaign");
             std::string subscriber = string_field(item, "X-Listmonk-Subscriber");
             if (subscriber.empty()) subscriber = string_field(item, "XListmonkSubscriber");
-            const auto when = number_field(item, "timestamp");
+            const auto timestamp = number_field(item, "timestamp");
+            const auto when = timestamp ? unix_seconds_from_number(*timestamp) : std::nullopt;
             auto event = make_event({.source = "sendgrid",
                                      .recipient = string_field(item, "email"),
                                      .type = type,
                                      .idempotency_key = key,
-                                     .created_at = when ? rfc3339_utc(static_cast<std::int64_t>(*when)) : "",
+                                     .created_at = when ? rfc3339_utc(*when) : "",
                                      .campaign = campaign,
                                      .subscriber = subscriber,
                                      .payload = item,

@@ -44,15 +44,15 @@ public:
                 std::string type;
                 Diagnostics d = diagnostics_from_text(string_field(event, "raw_reason"));
                 if (kind == "bounce" || kind == "out_of_band") {
-                    const auto bounce_class = number_field(event, "bounce_class");
-                    type = type_for_bounce_class(bounce_class ? static_cast<int>(*bounce_class) : 0);
+                    const auto bounce_class = int_field(event, "bounce_class");
+                    type = type_for_bounce_class(bounce_class.value_or(0));
                     d.reason = "bounce_class " + string_field(event, "bounce_class");
                 } else if (kind == "spam_complaint") {
                     type = "complaint";
                     d.reason = string_field(event, "fbtype");
                 }
                 if (type.empty()) continue;
-                if (const auto code = number_field(event, "error_code")) d.reply_code = static_cast<int>(*code);
+                if (const auto code = int_field(event, "error_code")) d.reply_code = *code;
                 std::string key = string_field(event, "event_id");
                 if (key.empty()) continue;  // cannot deduplicate retries without it
                 std::string campaign, subscriber;
@@ -62,12 +62,13 @@ public:
                 }
                 std::string recipient = string_field(event, "rcpt_to");
                 if (recipient.empty()) recipient = string_field(event, "raw_rcpt_to");
-                const auto when = number_field(event, "timestamp");
+                const auto timestamp = number_field(event, "timestamp");
+                const auto when = timestamp ? unix_seconds_from_number(*timestamp) : std::nullopt;
                 auto normalized = make_event({.source = "sparkpost",
                                               .recipient = recipient,
                                               .type = type,
                                               .idempotency_key = key,
-                                              .created_at = when ? rfc3339_utc(static_cast<std::int64_t>(*when)) : "",
+                                              .created_at = when ? rfc3339_utc(*when) : "",
                                               .campaign = campaign,
                                               .subscriber = subscriber,
                                               .payload = event,
