@@ -16,8 +16,11 @@ replay and the seed printed, so any failure reproduces with the same --seed.
 """
 import argparse
 import json
+import math
 import os
 import random
+import resource
+import signal
 import subprocess
 import sys
 import tempfile
@@ -240,32 +243,54 @@ def check_answers(proc, paths, want_error, mbox_ok=False):
     return problems
 
 
-def run_unreadable(binary, tmp, timeout):
+def run_unreadable(binary, tmp, timeout, cpu_limit):
     """Inputs that cannot be read still get one JSON line each, with an error member."""
     missing = os.path.join(tmp, "does-not-exist.eml")
     # /proc/self/mem opens fine but reading offset 0 fails (EIO): a read error, not an open error.
     paths = [missing] + (["/proc/self/mem"] if os.path.exists("/proc/self/mem") else [])
-    proc = subprocess.run([binary, *paths], capture_output=True, timeout=timeout)
+    try:
+        proc, _ = run_parser([binary, *paths], timeout, cpu_limit)
+    except subprocess.TimeoutExpired:
+        return ["TIMEOUT: over %.0f s" % timeout]
     return check_answers(proc, paths, want_error=True)
 
 
-def replay_seeds(binary, paths, timeout):
+def child_cpu_seconds():
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return ru.ru_utime + ru.ru_stime
+
+
+def run_parser(argv, limit, cpu_limit):
+    """Runs bounce-parse within `limit` seconds; returns (process, CPU seconds it used). With cpu_limit
+    the limit is on CPU time (RLIMIT_CPU: SIGXCPU ends the process) and wall time is bounded only at
+    20 times the limit, which still catches a hang that burns no CPU."""
+    preexec, wall = None, limit
+    if cpu_limit:
+        seconds = max(1, math.ceil(limit))
+
+        def preexec():
+            resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds + 1))
+        wall = limit * 20
+    before = child_cpu_seconds()
+    proc = subprocess.run(argv, capture_output=True, timeout=wall, preexec_fn=preexec)
+    return proc, child_cpu_seconds() - before
+
+
+def replay_seeds(binary, paths, timeout, cpu_limit):
     """The seeds themselves, unmutated, one process per file: a corpus run as an outside check does it."""
     failures, slowest = 0, (0.0, "")
     for path in paths:
-        t0 = time.monotonic()
         try:
-            proc = subprocess.run([binary, path], capture_output=True, timeout=timeout)
+            proc, cpu = run_parser([binary, path], timeout, cpu_limit)
             problems = check_answers(proc, [path], want_error=False, mbox_ok=True)
         except subprocess.TimeoutExpired:
-            proc, problems = None, ["TIMEOUT: over %.0f s" % timeout]
-        elapsed = time.monotonic() - t0
-        slowest = max(slowest, (elapsed, path))
+            proc, cpu, problems = None, 0.0, ["TIMEOUT: over %.0f s" % timeout]
+        slowest = max(slowest, (cpu, path))
         if problems:
             failures += 1
             print("FAILURE (seed file %s):\n  %s\n%s" % (path, "\n  ".join(problems[:20]),
                   proc.stderr.decode("utf-8", "replace")[:3000] if proc else ""), file=sys.stderr)
-    print("%d seed files replayed one per process, %d failures, slowest %.2f s (%s)" % (
+    print("%d seed files replayed one per process, %d failures, most CPU %.2f s (%s)" % (
         len(paths), failures, slowest[0], slowest[1]))
     return failures
 
@@ -280,6 +305,10 @@ def main():
     ap.add_argument("--timeout-per-message", type=float, default=5.0)
     ap.add_argument("--seed", type=int, default=None)
     ap.add_argument("--suffix", default=".eml", help="file name ending of the mutated messages")
+    ap.add_argument("--cpu-limit", action="store_true",
+                    help="apply the per-message limit to CPU time (RLIMIT_CPU) instead of wall time, with "
+                    "a wall bound of 20 times that: on a machine loaded by others, wall time measures the "
+                    "load; CPU time is what the limit means on an idle machine")
     ap.add_argument("--replay-seeds", action="store_true",
                     help="first run every seed file unmutated, one process per file, same time limit")
     args = ap.parse_args()
@@ -292,12 +321,12 @@ def main():
     per_kind = {k: 0 for k in kinds}
     failures = 0
     done = 0
-    slowest = (0.0, "")
+    slowest = most_cpu = (0.0, "")
     started = time.monotonic()
     if args.replay_seeds:
-        failures += replay_seeds(args.bin, paths_of_seeds, args.timeout_per_message)
+        failures += replay_seeds(args.bin, paths_of_seeds, args.timeout_per_message, args.cpu_limit)
     with tempfile.TemporaryDirectory() as tmp:
-        problems = run_unreadable(args.bin, tmp, args.timeout_per_message * 2)
+        problems = run_unreadable(args.bin, tmp, args.timeout_per_message, args.cpu_limit)
         for p in problems:
             print("FAILURE (unreadable inputs): %s" % p, file=sys.stderr)
         failures += bool(problems)
@@ -316,16 +345,18 @@ def main():
                     fh.write(mutate(rng, kind, pool))
                 paths.append(p)
             t0 = time.monotonic()
-            proc = None
+            proc, cpu = None, 0.0
             try:
-                proc = subprocess.run([args.bin, *paths], capture_output=True,
-                                      timeout=args.timeout_per_message * n)
+                proc, cpu = run_parser([args.bin, *paths], args.timeout_per_message * n, args.cpu_limit)
                 problems = check_answers(proc, paths, want_error=False)
+                if proc.returncode == -signal.SIGXCPU:
+                    problems.append("over %.0f s of CPU time for %d message(s)" % (args.timeout_per_message * n, n))
             except subprocess.TimeoutExpired:
                 problems = ["TIMEOUT: over %.0f s for %d message(s)" % (args.timeout_per_message * n, n)]
             elapsed = time.monotonic() - t0
-            if elapsed > slowest[0]:
-                slowest = (elapsed, os.path.basename(paths[0]) if n == 1 else "batch at %d" % done)
+            what = os.path.basename(paths[0]) if n == 1 else "batch at %d" % done
+            slowest = max(slowest, (elapsed, what))
+            most_cpu = max(most_cpu, (cpu, what))
             if problems:
                 failures += 1
                 keep = os.path.join(tempfile.gettempdir(), "bounce-mutation-failure-%d-%d" % (seed, done))
@@ -339,9 +370,9 @@ def main():
                 for p in paths:
                     os.remove(p)
             done += n
-    print("%d mutated messages (seed %d, %s), %d failing batches; %.0f s, slowest run %.2f s (%s)" % (
-        done, seed, ", ".join("%s %d" % kv for kv in per_kind.items()), failures,
-        time.monotonic() - started, slowest[0], slowest[1]))
+    print("%d mutated messages (seed %d, %s), %d failing runs; %.0f s, slowest run %.2f s wall (%s), "
+          "most CPU %.2f s (%s)" % (done, seed, ", ".join("%s %d" % kv for kv in per_kind.items()), failures,
+                                    time.monotonic() - started, slowest[0], slowest[1], most_cpu[0], most_cpu[1]))
     return 1 if failures else 0
 
 
