@@ -5,6 +5,7 @@
 # corpus (one process per file) and over COUNT freshly mutated messages (one process per message),
 # 5 s per message: no sanitizer report, no crash, no hang, exactly one JSON line per input.
 #   tests/robustness/outside_check.sh [BUILD_DIR] [COUNT=5000] [SEED=random]
+# CPU_LIMIT=1: the 5 s are CPU time (for a machine loaded by others; see mutate.py --cpu-limit).
 # Not a CTest test (it builds its own tree); CTest runs the same checks on a smaller scale
 # (parser_survives_mutations, in the normal and the sanitized suite). Results: docs/hardening.md.
 set -euo pipefail
@@ -25,5 +26,5 @@ ldd "$BUILD/bounce-parse" | grep libasan >/dev/null || { echo "outside_check: no
 env -u ASAN_OPTIONS -u UBSAN_OPTIONS -u LSAN_OPTIONS \
   python3 "$ROOT/tests/robustness/mutate.py" --bin "$BUILD/bounce-parse" \
     --seeds "$ROOT/tests/fixtures" --seeds "$ROOT/../shared/corpus" \
-    --replay-seeds --count "$COUNT" --batch 1 --timeout-per-message 5 ${SEED:+--seed "$SEED"}
+    --replay-seeds --count "$COUNT" --batch 1 --timeout-per-message 5 ${CPU_LIMIT:+--cpu-limit} ${SEED:+--seed "$SEED"}
 echo "outside_check: build $((built - start))s, checks $(( $(date +%s) - built ))s"
