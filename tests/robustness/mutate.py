@@ -370,6 +370,9 @@ def main():
                 for p in paths:
                     os.remove(p)
             done += n
+            if done % 250 < n:  # a long run shows it is alive, and how far a stopped one got
+                print("... %d messages, %d failing runs, %.0f s" % (done, failures, time.monotonic() - started),
+                      flush=True)
     print("%d mutated messages (seed %d, %s), %d failing runs; %.0f s, slowest run %.2f s wall (%s), "
           "most CPU %.2f s (%s)" % (done, seed, ", ".join("%s %d" % kv for kv in per_kind.items()), failures,
                                     time.monotonic() - started, slowest[0], slowest[1], most_cpu[0], most_cpu[1]))
