@@ -55,6 +55,12 @@ ctest --test-dir "$BUILD" --output-on-failure -j "$TEST_JOBS" --timeout 600 -LE 
 done_at=$(date +%s)
 # A report in a child process (e.g. bounce-parse under a Python driver, a daemon stopped during
 # cleanup) must fail the run even if its test passed.
+# UBSan's reports, seen with GCC 12's runtimes, ignore log_path and go to stderr (the process still
+# aborts): those are caught here when a driver printed them, and by the failing exit status otherwise.
+if grep -rlE "ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:" "$BUILD/Testing/Temporary" 2>/dev/null; then
+  echo "sanitize.sh: sanitizer report in the test logs above" >&2
+  status=1
+fi
 if [ -n "$(ls -A "$REPORTS")" ]; then
   for report in "$REPORTS"/*; do
     echo "===== sanitizer report $(basename "$report")"
