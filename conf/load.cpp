@@ -8,6 +8,9 @@
 
 #include <toml++/toml.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -294,6 +297,15 @@ private:
         return colon == std::string::npos || (colon > 0 && valid_port(authority.substr(colon + 1)));
     }
 
+    static bool loopback_host(std::string host) {
+        if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+        if (host == "localhost") return true;
+        in_addr v4{};
+        if (inet_pton(AF_INET, host.c_str(), &v4) == 1) return (ntohl(v4.s_addr) >> 24) == 127;
+        in6_addr v6{};
+        return inet_pton(AF_INET6, host.c_str(), &v6) == 1 && IN6_IS_ADDR_LOOPBACK(&v6);
+    }
+
     bool valid_host_port(const std::string& s) {
         const auto colon = s.rfind(':');
         if (colon == std::string::npos || colon == 0) return false;
@@ -480,7 +492,13 @@ private:
         allow_only(t, s, {"listen"});
         MetricsConfig m;
         get(t, s, "listen", m.listen);
-        if (!m.listen.empty() && !valid_host_port(m.listen)) add(*find(t, "listen"), "[metrics] listen must be host:port");
+        if (!m.listen.empty() && !valid_host_port(m.listen)) {
+            add(*find(t, "listen"), "[metrics] listen must be host:port");
+        } else if (!m.listen.empty() && !loopback_host(m.listen.substr(0, m.listen.rfind(':')))) {
+            // /metrics has no authentication and names sinks, reasons and queue sizes: keep it on the host.
+            add(*find(t, "listen"), "[metrics] listen must be a loopback address (127.0.0.1, [::1] or localhost), got \"" +
+                                        m.listen + "\"");
+        }
         config_->metrics = std::move(m);
     }
 

@@ -1,5 +1,7 @@
 #include "dsn/message.hpp"
 
+#include "dsn/address.hpp"
+#include "dsn/dialects/common.hpp"
 #include "dsn/text.hpp"
 
 #include <gmime/gmime.h>
@@ -59,16 +61,50 @@ void keep_encoded_word_charsets_loaded(std::string_view v) {
     }
 }
 
+// "type/subtype" in lower case, as g_mime_content_type_get_mime_type writes it (with its defaults
+// for a missing half), built directly: its printf and the lower-case copy cost more than the test.
 std::string lower_mime_type(GMimeContentType* type) {
     if (!type) return {};
-    GString mime(g_mime_content_type_get_mime_type(type));
-    return mime ? text::to_lower(mime.get()) : std::string{};
+    const char* media = g_mime_content_type_get_media_type(type);
+    const char* subtype = g_mime_content_type_get_media_subtype(type);
+    const std::string_view media_view = media ? media : "text";
+    const std::string_view subtype_view = subtype ? subtype : "plain";
+    std::string out;
+    out.reserve(media_view.size() + 1 + subtype_view.size());
+    for (char c : media_view) out.push_back(text::lower(c));
+    out.push_back('/');
+    for (char c : subtype_view) out.push_back(text::lower(c));
+    return out;
+}
+
+// The content of a part whose transfer encoding changes nothing (7bit, 8bit, binary or none),
+// read in place when GMime kept it as a window on the message's memory buffer, which it does for
+// every part of a message parsed from memory. Saves a stream, a filter and a copy per part.
+bool identity_content(GMimeDataWrapper* wrapper, std::string_view& out) {
+    switch (g_mime_data_wrapper_get_encoding(wrapper)) {
+        case GMIME_CONTENT_ENCODING_DEFAULT:
+        case GMIME_CONTENT_ENCODING_7BIT:
+        case GMIME_CONTENT_ENCODING_8BIT:
+        case GMIME_CONTENT_ENCODING_BINARY: break;
+        default: return false;
+    }
+    GMimeStream* stream = g_mime_data_wrapper_get_stream(wrapper);
+    if (!stream || !GMIME_IS_STREAM_MEM(stream)) return false;
+    GByteArray* bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(stream));
+    if (!bytes) return false;
+    const gint64 size = static_cast<gint64>(bytes->len);
+    const gint64 start = stream->bound_start;
+    const gint64 end = stream->bound_end < 0 ? size : stream->bound_end;
+    if (start < 0 || start > end || end > size) return false;
+    out = std::string_view(reinterpret_cast<const char*>(bytes->data) + start, static_cast<std::size_t>(end - start));
+    return true;
 }
 
 // The decoded bytes of a leaf part (transfer encoding removed, charset untouched).
 std::string decoded_content(GMimePart* part) {
     GMimeDataWrapper* wrapper = g_mime_part_get_content(part);
     if (!wrapper) return {};
+    if (std::string_view in_place; identity_content(wrapper, in_place)) return text::normalize_newlines(in_place);
     GPtr<GMimeStream> mem(g_mime_stream_mem_new());
     if (g_mime_data_wrapper_write_to_stream(wrapper, mem.get()) < 0) return {};
     GByteArray* bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem.get()));
@@ -227,6 +263,16 @@ private:
 };
 
 }  // namespace
+
+const std::string& Message::from_address() const {
+    if (!from_address_) from_address_ = address::normalize(from);
+    return *from_address_;
+}
+
+std::string_view Message::human_text() const {
+    if (!human_text_size_) human_text_size_ = dialects::before_returned_message(text).size();
+    return std::string_view(text).substr(0, *human_text_size_);
+}
 
 std::optional<Message> load_message(std::string_view bytes) {
     ensure_gmime();

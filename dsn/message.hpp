@@ -31,6 +31,17 @@ struct Message {
     Fields returned_headers;            // header fields of the returned original
 
     std::string_view header(std::string_view name) const { return headers.get(name); }
+
+    // Derived from the fields above on first use and kept: dozens of dialects ask for them per
+    // message, and working them out again each time was a sixth of the parse.
+    // The From address, normalized (address::normalize), or empty when From holds none.
+    const std::string& from_address() const;
+    // `text` up to where the copy of the returned original begins (dialects::before_returned_message).
+    std::string_view human_text() const;
+
+private:
+    mutable std::optional<std::string> from_address_;
+    mutable std::optional<std::size_t> human_text_size_;
 };
 
 // Builds the model from a message whose line endings are already LF. Returns nullopt when GMime

@@ -62,10 +62,14 @@ Identity identify_original(const Message& message) {
     if (id.subscriber_uuid.empty() || id.campaign_uuid.empty() || id.message_id.empty()) {
         // The original's headers quoted as text (no separate returned part).
         std::string_view t = message.text;
-        if (id.subscriber_uuid.empty()) id.subscriber_uuid = uuid_or_empty(quoted_header(t, "x-listmonk-subscriber:"));
-        if (id.campaign_uuid.empty()) id.campaign_uuid = uuid_or_empty(quoted_header(t, "x-listmonk-campaign:"));
+        // Both listmonk headers begin alike: one search tells whether either can be there.
+        const bool quotes_listmonk = text::icontains(t, "x-listmonk-");
+        if (id.subscriber_uuid.empty() && quotes_listmonk)
+            id.subscriber_uuid = uuid_or_empty(quoted_header(t, "x-listmonk-subscriber:"));
+        if (id.campaign_uuid.empty() && quotes_listmonk)
+            id.campaign_uuid = uuid_or_empty(quoted_header(t, "x-listmonk-campaign:"));
         if (id.message_id.empty() && !message.has_returned_message) {
-            std::string_view returned = t.substr(dialects::before_returned_message(t).size());
+            std::string_view returned = t.substr(message.human_text().size());
             id.message_id = std::string(quoted_header(returned, "message-id:"));
         }
         if (id.subscriber_uuid.empty()) read_unsubscribe_url(quoted_header(t, "list-unsubscribe:"), id);
@@ -136,7 +140,7 @@ private:
 // as extra evidence next to each recipient's diagnostic.
 std::string short_notice(const Message& message) {
     if (message.delivery_status.empty()) return {};
-    std::string_view human = dialects::before_returned_message(message.text);
+    std::string_view human = message.human_text();
     std::size_t lines = 0;
     for (auto line : text::split_lines(human))
         if (!text::trim(line).empty()) ++lines;

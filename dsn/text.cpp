@@ -77,6 +77,23 @@ std::size_t ifind(std::string_view haystack, std::string_view needle, std::size_
             mask &= mask - 1;
         }
     }
+    // The last few positions as one more block ending exactly at the last position, with the
+    // positions already searched masked off: most haystacks (diagnostics, header values) are
+    // short, and a byte-by-byte tail of up to 15 positions was a good part of each search.
+    if (i <= last && last >= 15) {
+        const std::size_t base = last - 15;  // base < i <= last
+        __m128i a = _mm_or_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(h + base)), fold);
+        __m128i b = _mm_or_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(h + base + tail)), fold);
+        unsigned mask = static_cast<unsigned>(
+            _mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(a, want_first), _mm_cmpeq_epi8(b, want_last))));
+        mask &= ~0U << (i - base);
+        while (mask != 0) {
+            std::size_t at = base + static_cast<std::size_t>(__builtin_ctz(mask));
+            if (matches_at(h + at, needle, first, first_upper)) return at;
+            mask &= mask - 1;
+        }
+        return std::string_view::npos;
+    }
 #endif
     for (; i <= last; ++i)
         if (matches_at(h + i, needle, first, first_upper)) return i;
@@ -84,23 +101,29 @@ std::size_t ifind(std::string_view haystack, std::string_view needle, std::size_
 }
 
 std::string normalize_newlines(std::string_view s) {
-    std::size_t cr = s.find('\r');
-    if (cr == std::string_view::npos) return std::string(s);
-    std::string out;
-    out.reserve(s.size());
-    std::size_t done = 0;
-    // Copy the runs between CRs whole; only the line ends need a decision.
-    while (cr != std::string_view::npos) {
-        out.append(s.data() + done, cr - done);
+    if (s.empty()) return {};
+    const char* p = s.data();
+    const char* const end = p + s.size();
+    const char* cr = static_cast<const char*>(std::memchr(p, '\r', s.size()));
+    if (!cr) return std::string(s);
+    // Written through a pointer into a buffer of the input's size (the output is never longer);
+    // the runs between CRs are copied whole, only the line ends need a decision.
+    std::string out(s.size(), '\0');
+    char* const begin = out.data();
+    char* w = begin;
+    while (cr) {
+        std::memcpy(w, p, static_cast<std::size_t>(cr - p));
+        w += cr - p;
         // CR LF and CR CR LF (seen in the wild) become one LF; a lone CR is a line end too.
-        std::size_t i = cr;
-        if (i + 2 < s.size() && s[i + 1] == '\r' && s[i + 2] == '\n') i += 2;
-        else if (i + 1 < s.size() && s[i + 1] == '\n') ++i;
-        out.push_back('\n');
-        done = i + 1;
-        cr = s.find('\r', done);
+        if (end - cr > 2 && cr[1] == '\r' && cr[2] == '\n') cr += 2;
+        else if (end - cr > 1 && cr[1] == '\n') ++cr;
+        *w++ = '\n';
+        p = cr + 1;
+        cr = static_cast<const char*>(std::memchr(p, '\r', static_cast<std::size_t>(end - p)));
     }
-    out.append(s.data() + done, s.size() - done);
+    std::memcpy(w, p, static_cast<std::size_t>(end - p));
+    w += end - p;
+    out.resize(static_cast<std::size_t>(w - begin));
     return out;
 }
 
@@ -119,21 +142,53 @@ std::vector<std::string_view> split_lines(std::string_view s) {
     return lines;
 }
 
+namespace {
+
+// is_space as one shift and test: ' ', '\t', '\n', '\v', '\f', '\r'.
+inline bool space_byte(unsigned char c) { return c <= ' ' && ((0x100003E00ULL >> c) & 1U) != 0; }
+
+}  // namespace
+
 std::string squeeze_spaces(std::string_view s) {
-    // Written through a pointer into a buffer of the input's size (the output is never longer):
-    // header values go through here by the thousand, and push_back per character showed up.
+    // Written through a pointer into a buffer of the input's size (the output is never longer).
+    // Every header value of every message goes through here, so runs without white space are
+    // copied sixteen bytes at a time; only white space itself is looked at byte by byte.
     std::string out(s.size(), '\0');
     char* const begin = out.data();
     char* w = begin;
-    bool pending_space = false;
-    for (char c : s) {
-        if (is_space(c)) {
-            pending_space = w != begin;
-            continue;
+    const char* p = s.data();
+    const char* const end = p + s.size();
+    while (p != end) {
+        // A run of text up to the next white space.
+        for (;;) {
+#if defined(__SSE2__)
+            if (end - p >= 16) {
+                // w never runs ahead of p, so the 16-byte store stays inside `out`.
+                const __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+                _mm_storeu_si128(reinterpret_cast<__m128i*>(w), chunk);
+                const unsigned low = static_cast<unsigned>(
+                    _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(chunk, _mm_set1_epi8(' ')), chunk)));
+                if (low == 0) {
+                    p += 16;
+                    w += 16;
+                    continue;
+                }
+                const unsigned n = static_cast<unsigned>(__builtin_ctz(low));
+                p += n;
+                w += n;
+                if (space_byte(static_cast<unsigned char>(*p))) break;
+                *w++ = *p++;  // a control character that is not white space
+                continue;
+            }
+#endif
+            while (p != end && !space_byte(static_cast<unsigned char>(*p))) *w++ = *p++;
+            break;
         }
-        if (pending_space) *w++ = ' ';
-        pending_space = false;
-        *w++ = c;
+        if (p == end) break;
+        // A run of white space: one space between words, none at either end.
+        do ++p;
+        while (p != end && space_byte(static_cast<unsigned char>(*p)));
+        if (p != end && w != begin) *w++ = ' ';
     }
     out.resize(static_cast<std::size_t>(w - begin));
     return out;

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
+#include <deque>
 #include <mutex>
 #include <thread>
 
@@ -35,6 +36,42 @@ struct Dispatcher::Worker {
     int consecutive_failures = 0;
     bool last_failure_config = false;
     std::int64_t last_prune_ms = 0;
+
+    // Outcomes of claimed deliveries that the outbox has not recorded yet. When the outbox cannot be
+    // written (disk full, I/O error) after a sink already took an event, forgetting the outcome would
+    // let the event's lease expire and deliver it a second time; forgetting the untried rest of a
+    // batch would hold it back for a whole lease. So outcomes wait here, in order, and are recorded
+    // before anything new is claimed. They are lost only if the process ends meanwhile (then the
+    // lease redoes them: at least once, as after a crash).
+    struct Outcome {
+        enum class Kind { delivered, retry, dead, release } kind;
+        std::int64_t event_id;
+        std::int64_t next_attempt_ms = 0;
+        std::string error;
+    };
+    std::deque<Outcome> unrecorded;
+
+    // Records waiting outcomes oldest first; throws (keeping the rest) while the outbox fails.
+    void record_outcomes() {
+        const std::string& name = sink->name();
+        while (!unrecorded.empty()) {
+            const Outcome& o = unrecorded.front();
+            switch (o.kind) {
+                case Outcome::Kind::delivered: outbox.mark_delivered(o.event_id, name); break;
+                case Outcome::Kind::retry: outbox.mark_retry(o.event_id, name, o.next_attempt_ms, o.error); break;
+                case Outcome::Kind::dead: outbox.mark_dead(o.event_id, name, o.error); break;
+                case Outcome::Kind::release: outbox.release(o.event_id, name); break;
+            }
+            unrecorded.pop_front();
+        }
+    }
+
+    static Outcome release_of(const Delivery& d) { return {Outcome::Kind::release, d.event_id, 0, {}}; }
+
+    void record(Outcome outcome) {
+        unrecorded.push_back(std::move(outcome));
+        record_outcomes();
+    }
 
     Worker(Outbox& o, std::unique_ptr<Sink> s, const DispatcherOptions& opts)
         : outbox(o), sink(std::move(s)), options(opts) {}
@@ -75,22 +112,21 @@ struct Dispatcher::Worker {
                                  (d.event.subscriber_uuid.empty() ? d.event.email : d.event.subscriber_uuid) + ")";
         switch (result.kind) {
             case DeliveryResult::Kind::delivered:
-                outbox.mark_delivered(d.event_id, name);
                 if (consecutive_failures > 0) log::info(name + ": delivering again after " +
                                                         std::to_string(consecutive_failures) + " failures");
                 consecutive_failures = 0;
+                record({Outcome::Kind::delivered, d.event_id, 0, {}});
                 return true;
             case DeliveryResult::Kind::permanent:
-                outbox.mark_dead(d.event_id, name, result.reason);
                 log::error(name + ": " + what + " refused permanently, kept as dead letter: " + result.reason);
                 consecutive_failures = 0;  // the sink itself answered; this event alone is bad
+                record({Outcome::Kind::dead, d.event_id, 0, result.reason});
                 return true;
             case DeliveryResult::Kind::retry: break;
         }
         ++consecutive_failures;
         last_failure_config = result.config_problem;
         const auto delay = retry_delay(options.retry, d.attempts + 1, result.config_problem, rng);
-        outbox.mark_retry(d.event_id, name, now_ms() + delay.count(), result.reason);
         const std::string message = name + ": " + what + " not delivered (attempt " + std::to_string(d.attempts + 1) +
                                     "), retrying in " + std::to_string(delay.count()) + " ms: " + result.reason;
         if (result.config_problem) {
@@ -98,33 +134,41 @@ struct Dispatcher::Worker {
         } else if (consecutive_failures == 1 || consecutive_failures % 10 == 0) {
             log::warning(message);
         }
+        record({Outcome::Kind::retry, d.event_id, now_ms() + delay.count(), result.reason});
         return false;
     }
 
     void run() noexcept {
         while (!should_stop()) {
             try {
+                record_outcomes();  // what the outbox could not take last time comes first
                 maybe_prune();
                 auto batch = outbox.claim_due(sink->name(), options.batch, options.lease);
                 const auto claimed_at = std::chrono::steady_clock::now();
                 bool failed = false;
                 std::chrono::milliseconds pause{0};
-                std::size_t i = 0;
-                // Slow but successful deliveries must not outlive the lease, or another process could
-                // claim the rest of the batch meanwhile and deliver it twice: past half the lease the
-                // rest goes back and is claimed afresh.
-                for (; i < batch.size() && !should_stop() &&
-                       std::chrono::steady_clock::now() - claimed_at < options.lease / 2;
-                     ++i) {
-                    if (!deliver(batch[i])) {
-                        failed = true;
-                        ++i;
-                        break;
+                std::size_t untried = 0;  // first entry of the batch not handed to the sink yet
+                try {
+                    // Slow but successful deliveries must not outlive the lease, or another process
+                    // could claim the rest of the batch meanwhile and deliver it twice: past half the
+                    // lease the rest goes back and is claimed afresh.
+                    while (untried < batch.size() && !should_stop() &&
+                           std::chrono::steady_clock::now() - claimed_at < options.lease / 2) {
+                        if (!deliver(batch[untried++])) {
+                            failed = true;
+                            break;
+                        }
                     }
+                } catch (...) {
+                    // The outbox failed while recording an outcome: the untried rest goes back as
+                    // soon as the outbox takes writes again, not after the lease.
+                    for (; untried < batch.size(); ++untried) unrecorded.push_back(release_of(batch[untried]));
+                    throw;
                 }
                 // The sink is failing (or we are stopping): give the untried rest back unchanged, and
                 // pause the whole sink instead of hammering it with every pending event.
-                for (; i < batch.size(); ++i) outbox.release(batch[i].event_id, sink->name());
+                for (; untried < batch.size(); ++untried) unrecorded.push_back(release_of(batch[untried]));
+                record_outcomes();
                 if (failed) {
                     pause = retry_delay(options.retry, consecutive_failures, last_failure_config, rng);
                     sleep_until_stop(pause);
@@ -139,6 +183,12 @@ struct Dispatcher::Worker {
                 log::error(sink->name() + ": outbox error in delivery worker: " + e.what());
                 sleep_until_stop(std::chrono::milliseconds(1000));
             }
+        }
+        try {
+            record_outcomes();  // a stop during an outbox failure: one last try
+        } catch (const std::exception& e) {
+            log::warning(sink->name() + ": " + std::to_string(unrecorded.size()) +
+                         " delivery outcomes not recorded at stop, redone after their lease: " + e.what());
         }
     }
 

@@ -73,6 +73,8 @@ struct Outbox::Impl {
     sqlite::Connection producer;
     std::mutex worker_mutex;
     sqlite::Connection worker;
+    std::mutex reader_mutex;
+    sqlite::Connection reader;  // stats only: reads never wait for (or hold up) the writers
     std::mutex listener_mutex;
     std::function<void()> listener;
     std::atomic<std::uint64_t> duplicates{0};
@@ -91,7 +93,7 @@ struct Outbox::Impl {
     void commit_group(const std::vector<PendingEnqueue*>& group) noexcept;
 
     Impl(const std::string& p, std::vector<std::string> s)
-        : path(p), sinks(std::move(s)), producer(p, kBusyTimeoutMs), worker(p, kBusyTimeoutMs) {}
+        : path(p), sinks(std::move(s)), producer(p, kBusyTimeoutMs), worker(p, kBusyTimeoutMs), reader(p, kBusyTimeoutMs) {}
 
     Delivery read_delivery(sqlite::Statement& row) {
         // Column order shared by every SELECT below.
@@ -279,29 +281,52 @@ std::optional<std::int64_t> Outbox::next_due_ms(const std::string& sink) {
     return s.int64(0);
 }
 
+// Runs on its own connection and lock: in WAL mode a reader never blocks the producers' or the
+// workers' writes (nor waits for them), so a metrics scrape or `bounce-outbox stats` on a busy outbox
+// costs the mail flow nothing. Both queries share one read snapshot, so the figures agree.
 std::vector<SinkStats> Outbox::stats() {
-    std::lock_guard lock(impl_->worker_mutex);
-    sqlite::Statement s(impl_->worker,
-                        "SELECT d.sink, "
-                        "SUM(d.state = 'pending'), SUM(d.state = 'delivered'), SUM(d.state = 'dead'), "
-                        "MIN(CASE WHEN d.state = 'pending' THEN e.created END) "
-                        "FROM deliveries d JOIN events e ON e.id = d.event_id GROUP BY d.sink ORDER BY d.sink");
+    std::lock_guard lock(impl_->reader_mutex);
+    sqlite::Connection& db = impl_->reader;
+    db.exec("BEGIN DEFERRED");
+    struct EndRead {
+        sqlite::Connection& db;
+        ~EndRead() { sqlite3_exec(db.handle(), "COMMIT", nullptr, nullptr, nullptr); }
+    } end_read{db};
+
     std::vector<SinkStats> out;
-    std::vector<std::string> seen;
+    auto stats_of = [&out](const std::string& sink) -> SinkStats& {
+        for (SinkStats& st : out)
+            if (st.sink == sink) return st;
+        out.push_back(SinkStats{});
+        out.back().sink = sink;
+        return out.back();
+    };
+    {
+        // Counted on the (sink, state, next_attempt_at) index alone, without touching the rows.
+        sqlite::Statement s(db, "SELECT sink, state, COUNT(*) FROM deliveries GROUP BY sink, state ORDER BY sink");
+        while (s.step()) {
+            SinkStats& st = stats_of(s.text(0));
+            const auto n = static_cast<std::size_t>(s.int64(2));
+            switch (parse_state(s.text(1))) {
+                case DeliveryState::pending: st.pending = n; break;
+                case DeliveryState::delivered: st.delivered = n; break;
+                case DeliveryState::dead: st.dead = n; break;
+            }
+        }
+    }
     const std::int64_t now = now_ms();
-    while (s.step()) {
-        SinkStats st;
-        st.sink = s.text(0);
-        st.pending = static_cast<std::size_t>(s.int64(1));
-        st.delivered = static_cast<std::size_t>(s.int64(2));
-        st.dead = static_cast<std::size_t>(s.int64(3));
-        if (st.pending > 0) st.oldest_pending_age_ms = now - s.int64(4);
-        seen.push_back(st.sink);
-        out.push_back(std::move(st));
+    for (SinkStats& st : out) {
+        if (st.pending == 0) continue;
+        sqlite::Statement s(db, "SELECT SUM(d.attempts > 0), MIN(e.created) FROM deliveries d "
+                                "JOIN events e ON e.id = d.event_id WHERE d.sink = ?1 AND d.state = 'pending'");
+        s.bind(1, st.sink);
+        if (s.step()) {
+            st.retrying = static_cast<std::size_t>(s.int64(0));
+            st.oldest_pending_age_ms = std::max<std::int64_t>(0, now - s.int64(1));
+        }
     }
-    for (const std::string& sink : impl_->sinks) {  // configured sinks show up even before their first event
-        if (std::find(seen.begin(), seen.end(), sink) == seen.end()) out.push_back(SinkStats{sink, 0, 0, 0, 0});
-    }
+    for (const std::string& sink : impl_->sinks) (void)stats_of(sink);  // configured sinks show up before their first event
+    std::sort(out.begin(), out.end(), [](const SinkStats& a, const SinkStats& b) { return a.sink < b.sink; });
     return out;
 }
 

@@ -49,7 +49,8 @@ struct Delivery {
 
 struct SinkStats {
     std::string sink;
-    std::size_t pending = 0;
+    std::size_t pending = 0;    // not yet delivered nor dead, including those retrying
+    std::size_t retrying = 0;   // of pending: tried at least once, waiting for the next attempt
     std::size_t delivered = 0;
     std::size_t dead = 0;
     std::int64_t oldest_pending_age_ms = 0;  // 0 when nothing is pending
@@ -90,6 +91,8 @@ public:
     std::optional<std::int64_t> next_due_ms(const std::string& sink);
 
     // --- operations ---------------------------------------------------------------------------
+    // Per sink, ordered by name; configured sinks appear even without events. Read-only, on a separate
+    // connection: safe to call on a live outbox at any time without delaying producers or workers.
     std::vector<SinkStats> stats();
     // Deliveries in `state` (all sinks when `sink` is empty), oldest first.
     std::vector<Delivery> list(DeliveryState state, const std::string& sink = "", std::size_t limit = 100);

@@ -1,6 +1,7 @@
 #include "milter/callbacks.hpp"
 
 #include "forwarder/log.hpp"
+#include "milter/milter_metrics.hpp"
 #include "milter/session.hpp"
 
 #include <libmilter/mfdef.h>
@@ -49,9 +50,21 @@ sfsistat failure_reply(SMFICTX* ctx) {
     return (s && s->internal()) ? SMFIS_ACCEPT : SMFIS_TEMPFAIL;
 }
 
+// While the milter stops, the MTA is answered as if the filter had failed (see failure_reply);
+// `internal_message` tells what the session cannot know yet at MAIL.
+sfsistat stopping_reply(SMFICTX* ctx, bool internal_message) {
+    const Session* s = session_of(ctx);
+    if (internal_message || (s && s->internal())) return SMFIS_ACCEPT;
+    smfi_setreply(ctx, const_cast<char*>("451"), const_cast<char*>("4.3.2"),
+                  const_cast<char*>("Bounce filter stopping, try again later"));
+    return SMFIS_TEMPFAIL;
+}
+
 template <class Body>
-sfsistat guarded(SMFICTX* ctx, const char* stage, Body&& body) noexcept {
+sfsistat guarded(SMFICTX* ctx, const char* stage, Body&& body, bool internal_message = false) noexcept {
     try {
+        const GatePass pass(shutdown_gate());
+        if (!pass.allowed()) return stopping_reply(ctx, internal_message);
         return body();
     } catch (const std::exception& e) {
         try {
@@ -102,10 +115,9 @@ sfsistat on_negotiate(SMFICTX* ctx, unsigned long offered_actions, unsigned long
 }
 
 sfsistat on_envfrom(SMFICTX* ctx, char** argv) {
-    return guarded(ctx, "MAIL", [&] {
-        const char* sender = (argv && argv[0]) ? argv[0] : "";
-        return to_smfis(ensure_session(ctx)->on_mail(sender));
-    });
+    const char* sender = (argv && argv[0]) ? argv[0] : "";
+    return guarded(ctx, "MAIL", [&] { return to_smfis(ensure_session(ctx)->on_mail(sender)); },
+                   is_internal_sender(sender));
 }
 
 sfsistat on_envrcpt(SMFICTX* ctx, char** argv) {
@@ -116,7 +128,11 @@ sfsistat on_envrcpt(SMFICTX* ctx, char** argv) {
 }
 
 sfsistat on_data(SMFICTX* ctx) {
-    return guarded(ctx, "DATA", [&] { return to_smfis(ensure_session(ctx)->on_data()); });
+    return guarded(ctx, "DATA", [&] {
+        const Verdict verdict = ensure_session(ctx)->on_data();
+        if (verdict == Verdict::accept && g_runtime->metrics()) g_runtime->metrics()->count_passed();
+        return to_smfis(verdict);
+    });
 }
 
 sfsistat on_header(SMFICTX* ctx, char* name, char* value) {
@@ -144,7 +160,9 @@ sfsistat on_eom(SMFICTX* ctx) {
         // The queue id is unknown at MAIL over SMTP in Postfix; ask again now.
         std::string queue_id = symval(ctx, "i");
         Session* session = ensure_session(ctx);
+        const bool to_bounce_address = session->has_bounce_recipient();
         const EndOfMessage eom = session->on_end_of_message(queue_id);
+        if (g_runtime->metrics()) g_runtime->metrics()->count_end_of_message(eom, to_bounce_address);
         if (queue_id.empty()) queue_id = "-";
         const char* action = to_string(eom.verdict);
 
@@ -208,6 +226,12 @@ sfsistat on_close(SMFICTX* ctx) {
 }
 
 }  // namespace
+
+ShutdownGate& shutdown_gate() {
+    // Never destroyed: connection threads may still knock while the process exits.
+    static ShutdownGate* const gate = new ShutdownGate;
+    return *gate;
+}
 
 smfiDesc make_filter_description(Runtime& runtime) {
     g_runtime = &runtime;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "milter/runtime.hpp"
+#include "milter/shutdown_gate.hpp"
 
 #include <libmilter/mfapi.h>
 
@@ -10,5 +11,9 @@ namespace milter {
 
 // `runtime` must outlive smfi_main().
 smfiDesc make_filter_description(Runtime& runtime);
+
+// The gate every callback passes (see shutdown_gate.hpp); close it after smfi_main() returns. It lives as
+// long as the process, because libmilter's connection threads can outlive smfi_main() and main().
+ShutdownGate& shutdown_gate();
 
 }  // namespace milter

@@ -4,7 +4,11 @@
 #include "forwarder/dispatcher.hpp"
 #include "forwarder/pipeline.hpp"
 #include "forwarder/log.hpp"
+#include "forwarder/outbox_metrics.hpp"
+#include "metrics/exporter.hpp"
+#include "metrics/registry.hpp"
 #include "milter/callbacks.hpp"
+#include "milter/milter_metrics.hpp"
 #include "milter/outbox_capturer.hpp"
 #include "milter/privileges.hpp"
 #include "milter/runtime.hpp"
@@ -62,8 +66,9 @@ conf::LoadResult load(const Options& options) {
     return result;
 }
 
-std::shared_ptr<const milter::Policy> make_policy(std::shared_ptr<const conf::Config> config, forwarder::Outbox& outbox) {
-    auto capturer = std::make_shared<milter::OutboxCapturer>(config, outbox);
+std::shared_ptr<const milter::Policy> make_policy(std::shared_ptr<const conf::Config> config, forwarder::Outbox& outbox,
+                                                  milter::MilterMetrics* metrics) {
+    auto capturer = std::make_shared<milter::OutboxCapturer>(config, outbox, metrics ? &metrics->parse_seconds() : nullptr);
     return std::make_shared<const milter::Policy>(*config->milter, std::move(capturer));
 }
 
@@ -95,9 +100,10 @@ void reload(const Options& options, milter::Runtime& runtime, forwarder::Outbox&
     const conf::Config& next = *result.config;
     if (next.milter->socket != started_with->milter->socket || next.outbox.path != started_with->outbox.path ||
         forwarder::sink_names(next) != forwarder::sink_names(*started_with) ||
-        next.milter->user != started_with->milter->user)
-        logging::warning("reload: socket, user, [outbox] and sink changes take effect only after a restart");
-    runtime.replace_policy(make_policy(result.config, outbox));
+        next.milter->user != started_with->milter->user ||
+        next.metrics.value_or(conf::MetricsConfig{}).listen != started_with->metrics.value_or(conf::MetricsConfig{}).listen)
+        logging::warning("reload: socket, user, [outbox], [metrics] and sink changes take effect only after a restart");
+    runtime.replace_policy(make_policy(result.config, outbox, runtime.metrics()));
     logging::info("reloaded " + options.config_path + ": " + summary(next));
 }
 
@@ -139,6 +145,11 @@ int run(const Options& options) {
     // A sink writing to a peer that went away must get EPIPE, not kill the process; libmilter ignores
     // SIGPIPE too, but only from smfi_main() on, after the delivery workers are already running.
     std::signal(SIGPIPE, SIG_IGN);
+    // A write beyond the file-size limit (RLIMIT_FSIZE, e.g. systemd's LimitFSIZE=) raises SIGXFSZ,
+    // whose default action kills the process mid-transaction. Ignored, the write fails with EFBIG
+    // instead: the outbox enqueue fails, the bounce is tempfailed and retried, and the milter lives on
+    // to serve the next one, as on a full disk (ENOSPC).
+    std::signal(SIGXFSZ, SIG_IGN);
 
     if (!mc.user.empty() && geteuid() == 0) {
         milter::drop_privileges(mc.user);
@@ -150,7 +161,21 @@ int run(const Options& options) {
     forwarder::Outbox& outbox = pipeline.outbox();
     pipeline.start();
 
-    milter::Runtime runtime(make_policy(config, outbox));
+    // Metrics, when [metrics] listen is set: served from their own thread, started after daemon() and
+    // declared after the pipeline, so the exporter stops before the outbox it reads goes away.
+    metrics::Registry registry;
+    std::optional<milter::MilterMetrics> milter_metrics;
+    std::unique_ptr<metrics::Exporter> exporter;
+    if (config->metrics && !config->metrics->listen.empty()) {
+        milter_metrics.emplace(registry);
+        forwarder::add_outbox_metrics(registry, outbox);
+        exporter = std::make_unique<metrics::Exporter>(config->metrics->listen, [&registry] { return registry.render(); });
+        logging::info("metrics on http://" + config->metrics->listen + "/metrics");
+    }
+    milter::MilterMetrics* counting = milter_metrics ? &*milter_metrics : nullptr;
+
+    milter::Runtime runtime(make_policy(config, outbox, counting));
+    runtime.set_metrics(counting);
     smfiDesc description = milter::make_filter_description(runtime);
 
     const milter::SocketSpec socket =
@@ -175,6 +200,10 @@ int run(const Options& options) {
     reloader.stop();
     // Leave no socket file behind: the next start (or an MTA probing it) should not find a stale one.
     if (!socket.unix_path.empty()) unlink(socket.unix_path.c_str());
+    // libmilter does not wait for the threads serving MTA connections: keep them away from the outbox
+    // and the runtime from now on, and let a callback that is running (an outbox write) finish first.
+    // Messages still in flight are tempfailed by the MTA (milter_default_action) and retried.
+    milter::shutdown_gate().close();
     logging::info("stopping: finishing in-flight deliveries");
     pipeline.stop();
     if (!options.pid_file.empty()) unlink(options.pid_file.c_str());

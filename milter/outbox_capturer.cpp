@@ -3,6 +3,8 @@
 #include "dsn/report.hpp"
 #include "forwarder/producer.hpp"
 
+#include <chrono>
+
 namespace milter {
 
 namespace {
@@ -25,7 +27,9 @@ CaptureOutcome OutboxCapturer::capture(std::string_view message, const MessageIn
 
     dsn::Options parse_options;
     parse_options.max_bytes = message.size();
+    const auto parse_started = std::chrono::steady_clock::now();
     const dsn::Report report = dsn::parse(message, parse_options);
+    if (parse_seconds_) parse_seconds_->observe(std::chrono::steady_clock::now() - parse_started);
     if (report.kind == dsn::Kind::none || report.kind == dsn::Kind::autoreply) {
         outcome.status = S::not_bounce;
         return outcome;

@@ -27,6 +27,10 @@ const char* to_string(CaptureOutcome::Status status) noexcept {
     return "?";
 }
 
+bool is_internal_sender(std::string_view raw_sender) noexcept {
+    return raw_sender.empty() || raw_sender.front() != '<';
+}
+
 void Session::reset_message() {
     policy_.reset();
     sender_.clear();
@@ -50,7 +54,7 @@ Verdict Session::on_mail(std::string_view sender) {
     policy();
     // Over SMTP the MTA passes the MAIL argument with brackets; mail Postfix generates itself (bounces
     // via internal_mail_filter_classes) or receives from sendmail(1) arrives without them.
-    internal_ = sender.empty() || sender.front() != '<';
+    internal_ = is_internal_sender(sender);
     sender_ = normalize_address(sender);
     return Verdict::proceed;
 }

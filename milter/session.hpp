@@ -22,6 +22,10 @@ enum class Verdict { proceed, accept, discard, tempfail, skip };
 
 const char* to_string(Verdict verdict) noexcept;
 
+// The raw MAIL argument of a message the MTA did not receive over SMTP: Postfix passes its own bounces
+// (internal_mail_filter_classes) and sendmail(1) mail to non_smtpd_milters without angle brackets.
+bool is_internal_sender(std::string_view raw_sender) noexcept;
+
 struct EndOfMessage {
     Verdict verdict = Verdict::accept;
     std::vector<std::string> delete_recipients;                  // raw RCPT arguments, for smfi_delrcpt

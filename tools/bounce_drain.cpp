@@ -3,6 +3,8 @@
 #include "conf/config.hpp"
 #include "forwarder/dispatcher.hpp"
 #include "forwarder/log.hpp"
+#include "metrics/exporter.hpp"
+#include "metrics/registry.hpp"
 #include "tools/bounce_drain_loop.hpp"
 #include "tools/bounce_drain_redis.hpp"
 
@@ -97,10 +99,31 @@ tools::RedisDrainStoreOptions store_options(const conf::Config& config, const st
 }
 
 std::string counters_line(const tools::DrainCounters& c) {
-    return "posted " + std::to_string(c.delivered) + ", duplicates skipped " + std::to_string(c.duplicates) +
-           ", dead-lettered " + std::to_string(c.dead_lettered) + ", claimed " + std::to_string(c.claimed) +
-           ", trimmed unposted " + std::to_string(c.gone) + ", listmonk failures " + std::to_string(c.sink_failures) +
-           ", redis failures " + std::to_string(c.redis_failures);
+    auto n = [](const std::atomic<std::uint64_t>& v) { return std::to_string(v.load()); };
+    return "read " + n(c.read) + ", posted " + n(c.delivered) + ", duplicates skipped " + n(c.duplicates) +
+           ", dead-lettered " + n(c.dead_lettered) + ", claimed " + n(c.claimed) + ", trimmed unposted " + n(c.gone) +
+           ", listmonk failures " + n(c.sink_failures) + ", redis failures " + n(c.redis_failures);
+}
+
+// The loop's own counters, read at scrape time (it keeps them anyway; no second set to keep in step).
+std::vector<metrics::FamilySnapshot> drain_families(const tools::DrainCounters& c) {
+    auto counter = [](const char* name, const char* help, const std::atomic<std::uint64_t>& value) {
+        return metrics::FamilySnapshot{name, help, metrics::Type::counter, {}, {{{}, static_cast<double>(value.load())}}, {}};
+    };
+    return {
+        counter("bounce_drain_entries_read_total", "New stream entries read through the consumer group.", c.read),
+        counter("bounce_drain_posted_total", "Events listmonk accepted (2xx), then acknowledged.", c.delivered),
+        counter("bounce_drain_dead_lettered_total",
+                "Entries moved to the dead-letter stream (refused by listmonk, or undecodable).", c.dead_lettered),
+        counter("bounce_drain_claimed_total", "Entries taken over from consumers idle past claim_idle_seconds.", c.claimed),
+        counter("bounce_drain_duplicates_skipped_total",
+                "Entries acknowledged without posting: their event was already posted (idempotency key).", c.duplicates),
+        counter("bounce_drain_trimmed_total", "Entries trimmed from the stream (MAXLEN) before they were posted.", c.gone),
+        counter("bounce_drain_post_failures_total",
+                "POSTs to listmonk that failed temporarily; the entry stays pending and is retried.", c.sink_failures),
+        counter("bounce_drain_redis_failures_total", "Redis commands that failed (connection lost, refused).",
+                c.redis_failures),
+    };
 }
 
 conf::LoadResult load_checked(const std::string& path) {
@@ -149,6 +172,22 @@ int main(int argc, char** argv) {
     std::unique_ptr<forwarder::Sink> sink = make_listmonk_sink(*config);
     tools::RedisDrainStore store(store_options(*config, consumer));
     tools::DrainLoop loop(store, *sink, drain_options(*config, consumer));
+
+    metrics::Registry registry;
+    std::unique_ptr<metrics::Exporter> exporter;
+    if (config->metrics && !config->metrics->listen.empty()) {
+        loop.set_post_seconds(&registry.histogram("bounce_drain_post_seconds",
+                                                  "Duration of each POST to listmonk, whatever its result.",
+                                                  metrics::network_seconds_buckets()));
+        registry.add_collector([&loop] { return drain_families(loop.counters()); });
+        try {
+            exporter = std::make_unique<metrics::Exporter>(config->metrics->listen, [&registry] { return registry.render(); });
+        } catch (const metrics::ExporterError& e) {
+            forwarder::log::error(e.what());
+            return 1;
+        }
+        forwarder::log::info("metrics on http://" + config->metrics->listen + "/metrics");
+    }
     const tools::RedisDrainStoreOptions opts = store_options(*config, consumer);
     forwarder::log::info("consumer " + consumer + " of group " + opts.group + " on stream " + opts.stream + " at " +
                          forwarder::log::redact_url(opts.url) + "; dead letters to " + opts.dead_letter_stream);

@@ -69,7 +69,9 @@ Outcome DrainLoop::process(const StreamEntry& entry) {
             break;
     }
 
+    const auto post_started = std::chrono::steady_clock::now();
     const forwarder::DeliveryResult result = sink_->deliver(event);
+    if (post_seconds_) post_seconds_->observe(std::chrono::steady_clock::now() - post_started);
     switch (result.kind) {
         case forwarder::DeliveryResult::Kind::delivered:
             // Remembered locally first: if Redis fails now, this process still never posts it again.
@@ -116,6 +118,23 @@ void DrainLoop::on_sink_failure(const forwarder::DeliveryResult& result) {
     }
 }
 
+void DrainLoop::record_posted() {
+    // Entries may have moved to another consumer meanwhile, so the markers are written now rather
+    // than when (if ever) this drain meets the entries again.
+    for (auto it = posted_unrecorded_.begin(); it != posted_unrecorded_.end();) {
+        store_.finish(*it, options_.done_ttl);
+        it = posted_unrecorded_.erase(it);
+    }
+}
+
+void DrainLoop::defer_claims() {
+    // While Redis is unreachable no lease can be settled, so leases run out during an outage even
+    // when their holders are alive and have posted (and wait to record that). Entries of other
+    // consumers are therefore taken over only a full lease after Redis answers this drain again,
+    // which gives every live drain time to come back and record what it posted.
+    claim_due_ = std::max(claim_due_, pause_until_ + options_.lease);
+}
+
 void DrainLoop::on_redis_failure(const std::string& why, bool transient) {
     ++counters_.redis_failures;
     ++redis_failures_in_row_;
@@ -125,6 +144,7 @@ void DrainLoop::on_redis_failure(const std::string& why, bool transient) {
         group_ready_ = false;
         pause_until_ = clock_() + milliseconds(100);
         pending_due_ = std::min(pending_due_, pause_until_);
+        defer_claims();
         forwarder::log::warning("consumer group or stream missing, recreating it: " + why);
         return;
     }
@@ -134,6 +154,7 @@ void DrainLoop::on_redis_failure(const std::string& why, bool transient) {
     auto delay = transient ? std::min(milliseconds(100) * (1 << doublings), milliseconds(5000)) : milliseconds(10000);
     pause_until_ = clock_() + delay;
     pending_due_ = std::min(pending_due_, pause_until_);
+    defer_claims();
     if (!transient) {
         forwarder::log::error("CONFIGURATION PROBLEM: " + why);
     } else if (redis_failures_in_row_ == 1 || redis_failures_in_row_ % 50 == 0) {
@@ -203,6 +224,7 @@ void DrainLoop::step(const std::atomic<bool>& stop) {
             store_.ensure_group();
             group_ready_ = true;
         }
+        record_posted();
         if (pending_due_ <= now && !pending_pass(stop)) return;
         if (claim_due_ <= clock_() && !claim_pass(stop)) return;
         if (forget_due_ <= clock_()) {
@@ -219,6 +241,7 @@ void DrainLoop::step(const std::atomic<bool>& stop) {
             block = std::clamp(std::chrono::duration_cast<milliseconds>(next - clock_()), milliseconds(1), block);
         }
         auto entries = store_.read_new(options_.batch, block);
+        counters_.read += entries.size();
         handle_batch(entries, stop, nullptr);
         redis_failures_in_row_ = 0;
     } catch (const RedisError& e) {

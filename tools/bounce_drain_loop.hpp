@@ -14,6 +14,7 @@
 
 #include "forwarder/dispatcher.hpp"
 #include "forwarder/sink.hpp"
+#include "metrics/histogram.hpp"
 #include "tools/bounce_drain_store.hpp"
 
 #include <atomic>
@@ -44,15 +45,17 @@ struct DrainOptions {
 
 enum class Outcome { delivered, duplicate, dead_lettered, gone, busy, retry };
 
+// Written by the loop's thread only; atomic so a metrics scrape may read them from another thread.
 struct DrainCounters {
-    std::uint64_t delivered = 0;
-    std::uint64_t duplicates = 0;
-    std::uint64_t dead_lettered = 0;
-    std::uint64_t gone = 0;       // trimmed from the stream before anyone posted them
-    std::uint64_t claimed = 0;    // taken over from other consumers
-    std::uint64_t sink_failures = 0;
-    std::uint64_t redis_failures = 0;
-    std::uint64_t consumers_forgotten = 0;
+    std::atomic<std::uint64_t> read{0};           // new entries read from the stream (XREADGROUP >)
+    std::atomic<std::uint64_t> delivered{0};
+    std::atomic<std::uint64_t> duplicates{0};
+    std::atomic<std::uint64_t> dead_lettered{0};
+    std::atomic<std::uint64_t> gone{0};           // trimmed from the stream before anyone posted them
+    std::atomic<std::uint64_t> claimed{0};        // taken over from other consumers
+    std::atomic<std::uint64_t> sink_failures{0};
+    std::atomic<std::uint64_t> redis_failures{0};
+    std::atomic<std::uint64_t> consumers_forgotten{0};
 };
 
 class DrainLoop {
@@ -71,6 +74,8 @@ public:
 
     // For SIGUSR1: new listmonk credentials take effect with the next entry.
     void replace_sink(forwarder::Sink& sink) { sink_ = &sink; }
+    // Receives the duration of every POST to listmonk (whatever its result). Set before the first step.
+    void set_post_seconds(metrics::Histogram* histogram) { post_seconds_ = histogram; }
 
     const DrainCounters& counters() const { return counters_; }
     bool paused() const { return clock_() < pause_until_; }
@@ -82,6 +87,8 @@ private:
     bool claim_pass(const std::atomic<bool>& stop);
     void on_sink_failure(const forwarder::DeliveryResult& result);
     void on_redis_failure(const std::string& why, bool transient);
+    void record_posted();
+    void defer_claims();
 
     DrainStore& store_;
     forwarder::Sink* sink_;
@@ -89,6 +96,7 @@ private:
     Clock clock_;
     Sleep sleep_;
     DrainCounters counters_;
+    metrics::Histogram* post_seconds_ = nullptr;
     std::mt19937_64 rng_{std::random_device{}()};
 
     bool group_ready_ = false;

@@ -1,17 +1,21 @@
 // bounce-parse: the dsn parser as a command-line tool. Prints one JSON object per input message.
 // The output format is a contract read by checks outside the project; see README "bounce-parse".
 #include "dsn/report.hpp"
-#include "tools/backfill.hpp"
+#include "tools/bounce_parse_cli.hpp"
 #include "tools/message_source.hpp"
 
-#include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
+#include <filesystem>
 #include <iostream>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <unistd.h>
 
 namespace {
 
@@ -20,6 +24,19 @@ namespace {
 // contract in README "bounce-parse"); strings with bytes above 0x7F still go through nlohmann, so
 // invalid UTF-8 is replaced exactly as before.
 void append_string(std::string& out, std::string_view value) {
+    // Most values (addresses, codes, reasons) need no escaping at all: copied whole.
+    std::size_t plain = 0;
+    while (plain < value.size()) {
+        const unsigned char c = static_cast<unsigned char>(value[plain]);
+        if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') break;
+        ++plain;
+    }
+    if (plain == value.size()) {
+        out.push_back('"');
+        out.append(value);
+        out.push_back('"');
+        return;
+    }
     for (unsigned char c : value) {
         if (c >= 0x80) {
             out += nlohmann::ordered_json(std::string(value))
@@ -104,35 +121,46 @@ void append_message_line(std::string& out, const tools::SourceMessage& message, 
     out += "}\n";
 }
 
+// --forward runs in bounce-backfill (tools/bounce_backfill.cpp), which links the forwarder: next to
+// this program in the build tree, else in lib/bounce-milter/ of the prefix this program was
+// installed to (/usr/lib/bounce-milter/ in the package).
+std::string backfill_program() {
+    std::vector<std::filesystem::path> candidates;
+    std::error_code ec;
+    const std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", ec);
+    if (!ec) {
+        candidates.push_back(self.parent_path() / "bounce-backfill");
+        candidates.push_back(self.parent_path().parent_path() / "lib/bounce-milter/bounce-backfill");
+    }
+    candidates.push_back("/usr/lib/bounce-milter/bounce-backfill");
+    for (const auto& candidate : candidates)
+        if (::access(candidate.c_str(), X_OK) == 0) return candidate.string();
+    return candidates.back().string();
+}
+
+int exec_backfill(char** argv) {
+    const std::string program = backfill_program();
+    argv[0] = const_cast<char*>(program.c_str());
+    ::execv(program.c_str(), argv);
+    std::cerr << "bounce-parse: cannot run " << program << ": " << std::strerror(errno) << "\n";
+    return 2;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
     CLI::App app{"Parse bounce messages (DSN, ARF, provider dialects) and print one JSON line per message"};
-    std::vector<std::string> paths;
-    bool json = true;
-    app.add_flag("--json", json, "Print JSON Lines (the default and only format)");
-    app.add_option("paths", paths, "Message files, directories, mbox files, or - for stdin")->required();
-    // Backfill mode (tools/backfill.cpp): forward instead of printing.
-    tools::BackfillOptions backfill;
-    bool forward = false;
-    int timeout_seconds = 0;
-    auto* forward_flag = app.add_flag("--forward", forward,
-                                      "Feed the bounces through the outbox to the sinks of -c CONFIG and wait for delivery");
-    app.add_option("-c,--config", backfill.config_path, "Configuration for --forward ([outbox] and sinks)")
-        ->needs(forward_flag);
-    app.add_option("--timeout", timeout_seconds, "With --forward: stop waiting for delivery after this many seconds")
-        ->needs(forward_flag);
-    app.add_flag("!--no-progress", backfill.progress, "With --forward: no progress line even on a terminal");
+    tools::ParseCommandLine cli;
+    tools::define_parse_command_line(app, cli);
     CLI11_PARSE(app, argc, argv);
-    if (forward) {
-        if (backfill.config_path.empty()) {
+    if (cli.forward) {
+        if (cli.backfill.config_path.empty()) {
             std::cerr << "bounce-parse: --forward needs -c CONFIG\n";
             return 2;
         }
-        backfill.paths = paths;
-        backfill.timeout = std::chrono::seconds(timeout_seconds);
-        return tools::run_backfill(backfill);
+        return exec_backfill(argv);
     }
+    const std::vector<std::string>& paths = cli.paths;
 
     bool all_answered = true;
     std::string line;

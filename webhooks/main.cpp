@@ -13,6 +13,9 @@
 #include "forwarder/dispatcher.hpp"
 #include "forwarder/log.hpp"
 #include "forwarder/outbox.hpp"
+#include "forwarder/outbox_metrics.hpp"
+#include "metrics/exporter.hpp"
+#include "metrics/registry.hpp"
 #include "webhooks/outbox_writer.hpp"
 #include "webhooks/privileges.hpp"
 #include "webhooks/server.hpp"
@@ -90,6 +93,9 @@ int run(int argc, char** argv) {
     sigaddset(&stop_signals, SIGTERM);
     sigaddset(&stop_signals, SIGINT);
     pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+    // As in bounce-milter: a write past a file-size limit (systemd's LimitFSIZE=) must fail the outbox
+    // enqueue with EFBIG, so the provider gets a 5xx and retries, rather than kill the process mid-commit.
+    signal(SIGXFSZ, SIG_IGN);
 
     forwarder::log::configure(foreground ? forwarder::log::Target::stderr_stream : forwarder::log::Target::syslog,
                               "bounce-hooks");
@@ -135,6 +141,21 @@ int run(int argc, char** argv) {
     }
     writer = std::make_unique<webhooks::OutboxWriter>(*outbox);
     late_writer.target = writer.get();
+    // The outbox's figures join the request counters on /metrics (and on [metrics] listen, when set).
+    metrics::Registry outbox_metrics;
+    forwarder::add_outbox_metrics(outbox_metrics, *outbox);
+    server->metrics().append_registry(&outbox_metrics);
+    std::unique_ptr<metrics::Exporter> exporter;
+    if (config.metrics && !config.metrics->listen.empty()) {
+        try {
+            exporter = std::make_unique<metrics::Exporter>(config.metrics->listen,
+                                                           [&server] { return server->metrics().render(); });
+        } catch (const metrics::ExporterError& e) {
+            forwarder::log::error(e.what());
+            return 1;
+        }
+        forwarder::log::info("metrics on http://" + config.metrics->listen + "/metrics");
+    }
     forwarder::Dispatcher dispatcher(*outbox, forwarder::make_sinks(config), forwarder::dispatcher_options(config));
     outbox->set_enqueue_listener([&dispatcher] { dispatcher.wake(); });
     dispatcher.start();

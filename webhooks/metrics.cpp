@@ -19,24 +19,26 @@ void Metrics::count_events(const std::string& provider, std::size_t accepted, st
 }
 
 std::string Metrics::render() const {
-    std::lock_guard lock(mutex_);
     std::string out;
-    out += "# HELP bounce_hooks_requests_total Webhook requests by provider and HTTP status.\n";
-    out += "# TYPE bounce_hooks_requests_total counter\n";
-    for (const auto& [key, n] : requests_) {
-        out += "bounce_hooks_requests_total{provider=\"" + key.first + "\",status=\"" + std::to_string(key.second) +
-               "\"} " + std::to_string(n) + "\n";
+    {
+        std::lock_guard lock(mutex_);
+        metrics::FamilySnapshot requests{"bounce_hooks_requests_total", "Webhook requests by provider and HTTP status.",
+                                         metrics::Type::counter, {"provider", "status"}, {}, {}};
+        for (const auto& [key, n] : requests_)
+            requests.samples.push_back({{key.first, std::to_string(key.second)}, static_cast<double>(n)});
+        metrics::append_family(out, requests);
+        auto family = [&out](const char* name, const char* help, const std::map<std::string, std::uint64_t>& values) {
+            metrics::FamilySnapshot f{name, help, metrics::Type::counter, {"provider"}, {}, {}};
+            for (const auto& [provider, n] : values) f.samples.push_back({{provider}, static_cast<double>(n)});
+            metrics::append_family(out, f);
+        };
+        family("bounce_hooks_verification_failures_total", "Requests refused for failed authentication.",
+               verification_failures_);
+        family("bounce_hooks_events_accepted_total", "Normalized events newly written to the outbox.", accepted_);
+        family("bounce_hooks_events_duplicate_total", "Events the outbox already had (provider retries, replays).",
+               duplicates_);
     }
-    auto family = [&out](const char* name, const char* help, const std::map<std::string, std::uint64_t>& values) {
-        out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " counter\n";
-        for (const auto& [provider, n] : values)
-            out += std::string(name) + "{provider=\"" + provider + "\"} " + std::to_string(n) + "\n";
-    };
-    family("bounce_hooks_verification_failures_total", "Requests refused for failed authentication.",
-           verification_failures_);
-    family("bounce_hooks_events_accepted_total", "Normalized events newly written to the outbox.", accepted_);
-    family("bounce_hooks_events_duplicate_total", "Events the outbox already had (provider retries, replays).",
-           duplicates_);
+    if (extra_) out += extra_->render();
     return out;
 }
 

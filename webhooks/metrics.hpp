@@ -1,6 +1,8 @@
 // Counters exposed on GET /metrics in the Prometheus text format.
 #pragma once
 
+#include "metrics/registry.hpp"
+
 #include <cstdint>
 #include <map>
 #include <mutex>
@@ -15,6 +17,9 @@ public:
     void count_verification_failure(const std::string& provider);
     void count_events(const std::string& provider, std::size_t accepted, std::size_t duplicates);
 
+    // Families kept elsewhere (the outbox's figures) appended to every render; set before serving.
+    void append_registry(const metrics::Registry* registry) { extra_ = registry; }
+
     std::string render() const;
 
 private:
@@ -23,6 +28,7 @@ private:
     std::map<std::string, std::uint64_t> verification_failures_;
     std::map<std::string, std::uint64_t> accepted_;
     std::map<std::string, std::uint64_t> duplicates_;
+    const metrics::Registry* extra_ = nullptr;
 };
 
 }  // namespace webhooks

@@ -215,7 +215,7 @@ void HooksServer::install_routes() {
         res.set_content("ok\n", "text/plain");
     });
     http_->Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
-        res.set_content(metrics_.render(), "text/plain; version=0.0.4");
+        res.set_content(metrics_.render(), metrics::kContentType);
     });
     http_->set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
         res.status = 400;

@@ -5,6 +5,8 @@
 #include "dsn/smtp_codes.hpp"
 #include "dsn/text.hpp"
 
+#include <algorithm>
+
 namespace dsn::dialects {
 namespace {
 
@@ -40,7 +42,9 @@ bool is_command(std::string_view word) {
 std::string_view before_returned_message(std::string_view t) {
     std::size_t cut = t.size();
     for (auto marker : kReturnedMarkers) {
-        std::size_t hit = text::ifind(t, marker);
+        // Only a marker whose first occurrence lies before the current cut can move it, so once
+        // one marker has cut, the others are looked for only in front of it.
+        std::size_t hit = text::ifind(t.substr(0, std::min(t.size(), cut + marker.size() - 1)), marker);
         if (hit != std::string_view::npos && hit < cut) {
             // Only a marker at the start of a line counts (after optional dashes and spaces).
             std::size_t line = t.rfind('\n', hit);
@@ -89,7 +93,7 @@ std::string_view text_head(const Message& message, std::size_t limit) {
 }
 
 bool from_mailer_daemon(const Message& message) {
-    std::string addr = address::normalize(message.from);
+    const std::string& addr = message.from_address();
     if (addr.empty()) return text::icontains(message.from, "mailer-daemon") || text::icontains(message.from, "postmaster");
     return address::is_mailer_daemon(addr);
 }

@@ -49,7 +49,7 @@ bool dma_matches(const Message& message) {
 }
 
 std::vector<Finding> dma_decode(const Message& message) {
-    std::string_view body = before_returned_message(message.text);
+    std::string_view body = message.human_text();
     std::size_t intro = text::ifind(body, kErrorIntro);
     if (intro == std::string_view::npos) return {};
     std::string_view rest = body.substr(intro + kErrorIntro.size());

@@ -26,7 +26,7 @@ bool domino_matches(const Message& message) {
 }
 
 std::vector<Finding> domino_decode(const Message& message) {
-    std::string_view body = before_returned_message(message.text);
+    std::string_view body = message.human_text();
     std::string_view listed = section_between(body, "was not delivered to:", "because:");
     std::string_view because = section_between(body, "because:", "\n\n");
     if (listed.empty()) return {};

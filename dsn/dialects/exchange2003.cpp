@@ -57,7 +57,7 @@ bool exchange2003_matches(const Message& message) {
 }
 
 std::vector<Finding> exchange2003_decode(const Message& message) {
-    std::string_view body = before_returned_message(message.text);
+    std::string_view body = message.human_text();
     std::size_t intro = text::ifind(body, kListIntro);
     if (intro == std::string_view::npos) return {};
     std::vector<Finding> findings;

@@ -202,7 +202,7 @@ bool exim_matches(const Message& message) {
 }
 
 std::vector<Finding> exim_decode(const Message& message) {
-    std::string_view body = before_returned_message(message.text);
+    std::string_view body = message.human_text();
     std::size_t list_at = std::string_view::npos;
     for (auto intro : kListIntros) {
         std::size_t at = text::ifind(body, intro);

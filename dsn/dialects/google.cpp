@@ -101,7 +101,7 @@ bool google_groups_matches(const Message& message) {
 }
 
 std::vector<Finding> google_groups_decode(const Message& message) {
-    std::string_view body = before_returned_message(message.text);
+    std::string_view body = message.human_text();
     std::string first = paragraph_after(body, "");
     auto findings = findings_for(failed_recipients_header(message), first);
     for (auto& f : findings) f.reason = "rejected";
@@ -117,7 +117,7 @@ bool google_workspace_matches(const Message& message) {
 }
 
 std::vector<Finding> google_workspace_decode(const Message& message) {
-    std::string_view human = before_returned_message(message.text);
+    std::string_view human = message.human_text();
     std::string response = paragraph_after(human, "the response from the remote server was:");
     if (response.empty()) response = paragraph_after(human, "the response was:");
     std::string headline = paragraph_after(human, "** ");
@@ -145,7 +145,7 @@ bool gmail_matches(const Message& message) {
 }
 
 std::vector<Finding> gmail_decode(const Message& message) {
-    std::string_view body = before_returned_message(message.text);
+    std::string_view body = message.human_text();
     std::size_t heading = text::ifind(body, "delivery to the following recipient");
     if (heading == std::string_view::npos) return {};
     std::vector<std::string> recipients = listed_recipients(body, heading);

@@ -27,7 +27,7 @@ bool imail_matches(const Message& message) {
 }
 
 std::vector<Finding> imail_decode(const Message& message) {
-    std::string_view body = before_returned_message(message.text);
+    std::string_view body = message.human_text();
     std::vector<Finding> findings;
     auto lines = text::split_lines(body);
     for (std::size_t i = 0; i < lines.size(); ++i) {

@@ -18,7 +18,7 @@ bool interscan_matches(const Message& message) {
 std::vector<Finding> interscan_decode(const Message& message) {
     std::vector<Finding> findings;
     std::string command;
-    for (auto line : text::split_lines(before_returned_message(message.text))) {
+    for (auto line : text::split_lines(message.human_text())) {
         std::string_view content = text::trim(line);
         if (text::istarts_with(content, "sent <<< ")) {
             std::string_view sent = content.substr(9);

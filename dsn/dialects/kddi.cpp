@@ -35,7 +35,7 @@ bool ezweb_matches(const Message& message) {
 }
 
 std::vector<Finding> ezweb_decode(const Message& message) {
-    std::string_view human = before_returned_message(message.text);
+    std::string_view human = message.human_text();
     std::string_view cause = provider_reason(kEzwebSentences, {human.substr(0, 1024)});
     std::vector<Finding> findings;
     for (auto line : text::split_lines(human)) {
@@ -80,7 +80,7 @@ bool au_kddi_matches(const Message& message) {
 }
 
 std::vector<Finding> au_kddi_decode(const Message& message) {
-    std::string_view human = before_returned_message(message.text);
+    std::string_view human = message.human_text();
     std::vector<Finding> findings;
     auto lines = text::split_lines(human);
     for (std::size_t i = 0; i < lines.size(); ++i) {

@@ -23,7 +23,7 @@ bool mailru_matches(const Message& message) {
 }
 
 std::vector<Finding> mailru_decode(const Message& message) {
-    std::string_view human = before_returned_message(message.text);
+    std::string_view human = message.human_text();
     auto findings = decode_address_blocks(human, "");
     if (findings.empty()) findings = findings_for(failed_recipients_header(message), "");
     for (auto& f : findings)

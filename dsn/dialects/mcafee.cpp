@@ -25,7 +25,7 @@ bool mcafee_matches(const Message& message) {
 }
 
 std::vector<Finding> mcafee_decode(const Message& message) {
-    std::string_view section = section_between(before_returned_message(message.text), kBanner, "");
+    std::string_view section = section_between(message.human_text(), kBanner, "");
     std::vector<Finding> findings;
     for (auto line : text::split_lines(section)) {
         std::string_view content = text::trim(line);

@@ -29,7 +29,7 @@ bool messagelabs_matches(const Message& message) {
 }
 
 std::vector<Finding> messagelabs_decode(const Message& message) {
-    std::string_view section = section_between(before_returned_message(message.text), kListIntro, "");
+    std::string_view section = section_between(message.human_text(), kListIntro, "");
     std::vector<std::string> recipients;
     std::string reason_text;
     bool in_reason = false;

@@ -30,7 +30,7 @@ bool messagingserver_matches(const Message& message) {
 
 std::vector<Finding> messagingserver_decode(const Message& message) {
     std::vector<Finding> findings;
-    for (auto line : text::split_lines(before_returned_message(message.text))) {
+    for (auto line : text::split_lines(message.human_text())) {
         std::string_view content = text::trim(line);
         if (text::istarts_with(content, "recipient address:")) {
             Finding f;

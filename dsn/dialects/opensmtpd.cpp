@@ -34,7 +34,7 @@ bool opensmtpd_matches(const Message& message) {
 }
 
 std::vector<Finding> opensmtpd_decode(const Message& message) {
-    std::string_view body = before_returned_message(message.text);
+    std::string_view body = message.human_text();
     if (std::size_t intro = text::ifind(body, kListIntro); intro != std::string_view::npos)
         body = body.substr(intro + kListIntro.size());
     auto findings = decode_address_paragraphs(body);

@@ -15,7 +15,7 @@ bool postfix_matches(const Message& message) {
 }
 
 std::vector<Finding> postfix_decode(const Message& message) {
-    return decode_address_paragraphs(before_returned_message(message.text));
+    return decode_address_paragraphs(message.human_text());
 }
 
 }  // namespace dsn::dialects

@@ -18,7 +18,7 @@ std::vector<std::string> failed_recipients_header(const Message& message) {
 }
 
 bool from_system_account(const Message& message, std::initializer_list<std::string_view> local_parts) {
-    std::string addr = address::normalize(message.from);
+    const std::string& addr = message.from_address();
     if (addr.empty()) return false;
     if (address::is_mailer_daemon(addr)) return true;
     std::string_view local = std::string_view(addr).substr(0, addr.find('@'));
@@ -28,7 +28,7 @@ bool from_system_account(const Message& message, std::initializer_list<std::stri
 }
 
 bool from_domain(const Message& message, std::string_view domain) {
-    std::string addr = address::normalize(message.from);
+    const std::string& addr = message.from_address();
     std::size_t at = addr.rfind('@');
     if (at == std::string::npos) return false;
     std::string_view host = std::string_view(addr).substr(at + 1);

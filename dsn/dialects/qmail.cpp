@@ -55,7 +55,7 @@ bool qmail_matches(const Message& message) {
 }
 
 std::vector<Finding> qmail_decode(const Message& message) {
-    std::string_view body = before_returned_message(message.text);
+    std::string_view body = message.human_text();
     std::vector<Finding> findings;
     std::string diagnostic;
     auto flush = [&] {

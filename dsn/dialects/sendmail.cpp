@@ -62,7 +62,7 @@ bool sendmail_matches(const Message& message) {
 }
 
 std::vector<Finding> sendmail_decode(const Message& message) {
-    std::string_view body = before_returned_message(message.text);
+    std::string_view body = message.human_text();
     std::size_t banner = text::ifind(body, kFatalBanner);
     if (banner == std::string_view::npos) return {};
     std::string_view after = body.substr(banner + kFatalBanner.size());

@@ -25,7 +25,7 @@ bool united_internet_matches(const Message& message) {
 }
 
 std::vector<Finding> united_internet_decode(const Message& message) {
-    std::string_view human = before_returned_message(message.text);
+    std::string_view human = message.human_text();
     auto findings = decode_address_blocks(human, "failed:");
     if (findings.empty()) findings = decode_address_blocks(human, "");
     return findings;

@@ -65,7 +65,7 @@ bool v5sendmail_matches(const Message& message) {
 }
 
 std::vector<Finding> v5sendmail_decode(const Message& message) {
-    std::string_view body = before_returned_message(message.text);
+    std::string_view body = message.human_text();
     std::size_t start = text::ifind(body, kTranscript);
     if (start == std::string_view::npos) return {};
     std::vector<Finding> findings;

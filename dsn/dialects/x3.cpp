@@ -17,7 +17,7 @@ bool x3_matches(const Message& message) {
 std::vector<Finding> x3_decode(const Message& message) {
     std::vector<Finding> findings;
     std::string reply, command;
-    for (auto line : text::split_lines(before_returned_message(message.text))) {
+    for (auto line : text::split_lines(message.human_text())) {
         std::string_view content = text::trim(line);
         if (content.size() > 2 && content[0] == '*' && content[1] == ' ') {
             Finding f;

@@ -33,7 +33,7 @@ bool yahoo_matches(const Message& message) {
 }
 
 std::vector<Finding> yahoo_decode(const Message& message) {
-    std::string_view human = before_returned_message(message.text);
+    std::string_view human = message.human_text();
     std::vector<Finding> findings;
     std::string diagnostic;
     auto finish = [&]() {

@@ -38,7 +38,7 @@ bool zoho_matches(const Message& message) {
 }
 
 std::vector<Finding> zoho_decode(const Message& message) {
-    std::string_view human = before_returned_message(message.text);
+    std::string_view human = message.human_text();
     bool warning = text::icontains(human, "this is a warning message only");
     std::vector<Finding> findings;
     for (auto line : text::split_lines(human)) {

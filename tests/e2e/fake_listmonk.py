@@ -26,10 +26,21 @@ Fault injection at runtime (no auth needed on these):
           timeout    sleep S seconds, then 504 without recording (client should have given up)
           delay      sleep S seconds, then handle normally
           reject400  400 `Invalid email.` for bodies whose email or subscriber_uuid contains P
+          flaky      each request independently, drawn from a random generator seeded with "seed":
+                     with probability "p500" 500, "p503" 503, "p_hang" sleep S s then 504 without
+                     recording (the client timed out first: nothing was stored), "p_hang_recorded"
+                     record the bounce, then sleep S s before answering 200 (stored, but the client
+                     timed out: its retry makes a duplicate, as with the real listmonk, which has no
+                     idempotency key); otherwise handled normally. A non-empty P also rejects matching
+                     bodies with 400, as reject400 does.
       optional "user"/"token" replace the accepted credentials.
   POST /__admin/reset          forget recorded bounces (the record file is truncated too)
   GET  /__admin/bounces        JSON array of accepted bounces, in arrival order
-  GET  /__admin/count          {"count": N, "requests": R}   (R = every POST /webhooks/bounce seen)
+  GET  /__admin/count          {"count": N, "requests": R, "faults": {...}, "refused": F}
+                               (R = every POST /webhooks/bounce seen; faults counts each injected fault
+                               by kind: "500", "503", "hang", "hang_recorded"; F = 400s sent for P)
+  GET  /__admin/refused        JSON array of the emails (or subscriber UUIDs) answered 400 because of P
+  GET  /__admin/hung_recorded  JSON array of the emails (or UUIDs) recorded, then hung on (flaky mode)
 
 CLI: fake_listmonk.py [--host 127.0.0.1] [--port 0] [--port-file F] [--user U] [--token T] [--record FILE]
 With --port 0 a free port is chosen; it is printed on stdout ("PORT <n>") and written to --port-file
@@ -42,6 +53,7 @@ import binascii
 import datetime
 import json
 import os
+import random
 import re
 import sys
 import threading
@@ -72,6 +84,21 @@ class State:
         self.pattern = ""
         self.bounces = []
         self.requests = 0
+        self.flaky = {}
+        self.rng = random.Random(0)
+        self.faults = {"500": 0, "503": 0, "hang": 0, "hang_recorded": 0}
+        self.refused = []
+        self.hung_recorded = []
+
+    def draw_fault(self):
+        """The fault for one request in flaky mode (call with the lock held), or None."""
+        x = self.rng.random()
+        for kind, key in (("500", "p500"), ("503", "p503"), ("hang", "p_hang"), ("hang_recorded", "p_hang_recorded")):
+            x -= self.flaky.get(key, 0.0)
+            if x < 0:
+                self.faults[kind] += 1
+                return kind
+        return None
 
     def accept(self, bounce):
         with self.lock:
@@ -112,7 +139,22 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Type", "application/json; charset=utf-8")
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
-        self.wfile.write(data)
+        try:
+            self.wfile.write(data)
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True  # the client gave up on a hung request: expected
+
+    def send_response(self, code, message=None):
+        try:
+            super().send_response(code, message)
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True
+
+    def end_headers(self):
+        try:
+            super().end_headers()
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True
 
     def read_body(self):
         length = int(self.headers.get("Content-Length") or 0)
@@ -126,7 +168,14 @@ class Handler(BaseHTTPRequestHandler):
                 return self.reply(200, list(st.bounces))
         if self.path == "/__admin/count":
             with st.lock:
-                return self.reply(200, {"count": len(st.bounces), "requests": st.requests})
+                return self.reply(200, {"count": len(st.bounces), "requests": st.requests,
+                                        "faults": dict(st.faults), "refused": len(st.refused)})
+        if self.path == "/__admin/refused":
+            with st.lock:
+                return self.reply(200, list(st.refused))
+        if self.path == "/__admin/hung_recorded":
+            with st.lock:
+                return self.reply(200, list(st.hung_recorded))
         return self.reply(404, {"message": "Not Found"})
 
     def admin(self, raw):
@@ -140,14 +189,20 @@ class Handler(BaseHTTPRequestHandler):
         try:
             cmd = json.loads(raw or b"{}")
             mode = cmd.get("mode", "normal")
-            if mode not in ("normal", "down", "disabled", "error500", "timeout", "delay", "reject400"):
+            if mode not in ("normal", "down", "disabled", "error500", "timeout", "delay", "reject400", "flaky"):
                 raise ValueError("unknown mode " + str(mode))
+            flaky = {k: float(cmd.get(k, 0)) for k in ("p500", "p503", "p_hang", "p_hang_recorded")}
+            if any(v < 0 for v in flaky.values()) or sum(flaky.values()) > 1:
+                raise ValueError("fault probabilities must be >= 0 and sum to at most 1")
         except (ValueError, AttributeError) as e:
             return self.reply(400, {"message": str(e)})
         with st.lock:
             st.mode = mode
             st.seconds = float(cmd.get("seconds", 0))
             st.pattern = str(cmd.get("pattern", ""))
+            st.flaky = flaky
+            if mode == "flaky":
+                st.rng = random.Random(cmd.get("seed", 0))
             if "user" in cmd:
                 st.user = str(cmd["user"])
             if "token" in cmd:
@@ -189,6 +244,14 @@ class Handler(BaseHTTPRequestHandler):
         with st.lock:
             st.requests += 1
             mode, seconds, pattern = st.mode, st.seconds, st.pattern
+            fault = st.draw_fault() if mode == "flaky" else None
+        if fault == "500":
+            return self.reply(500, {"message": "Internal server error"})
+        if fault == "503":
+            return self.reply(503, {"message": "Service Unavailable"})
+        if fault == "hang":
+            time.sleep(seconds)
+            return self.reply(504, {"message": "Gateway Timeout"})
         if mode == "disabled":
             return self.reply(404, {"message": "Not Found"})
         if mode == "timeout":
@@ -204,12 +267,18 @@ class Handler(BaseHTTPRequestHandler):
         if mode == "error500":
             return self.reply(500, {"message": "Internal server error"})
         status, obj = self.validate(raw)
-        if status == 200 and mode == "reject400" and pattern and (
+        if status == 200 and mode in ("reject400", "flaky") and pattern and (
                 pattern in obj.get("email", "") or pattern in obj.get("subscriber_uuid", "")):
+            with st.lock:
+                st.refused.append(obj.get("email") or obj.get("subscriber_uuid"))
             return self.reply(400, {"message": "Invalid email."})
         if status != 200:
             return self.reply(status, {"message": obj})
         st.accept(obj)
+        if fault == "hang_recorded":
+            with st.lock:
+                st.hung_recorded.append(obj.get("email") or obj.get("subscriber_uuid"))
+            time.sleep(seconds)
         return self.reply(200, {"data": True})
 
     @staticmethod

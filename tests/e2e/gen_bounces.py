@@ -78,6 +78,23 @@ def token(rng, n):
     return "".join(rng.choice(string.ascii_lowercase + string.digits) for _ in range(n))
 
 
+def bounces(count, seed=1, refuse_every=0):
+    """The distinct DSNs as (recipient, message text) pairs, LF line endings, each starting with its mbox
+    "From " line (strip it before sending over SMTP)."""
+    rng = random.Random(seed)
+    out = []
+    for i in range(count):
+        refuse = refuse_every > 0 and i % refuse_every == refuse_every - 1
+        local = ("refuse-" if refuse else "u") + token(rng, 10) + "-" + str(i)
+        domain = rng.choice(["example.org", "example.net", "mail.example.com", "example.co.jp"])
+        rcpt = local + "@" + domain
+        out.append((rcpt, TEMPLATE.format(
+            minute=(i // 60) % 60, second=i % 60, queue_id="%X" % rng.getrandbits(40), boundary="b-" + token(rng, 16),
+            dsn_id="dsn-%d-%s" % (i, token(rng, 8)), orig_id="orig-%d-%s" % (i, token(rng, 8)), rcpt=rcpt,
+            domain=domain, octet=rng.randint(1, 254))))
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--count", type=int, default=10000)
@@ -87,21 +104,13 @@ def main():
     ap.add_argument("--refuse-every", type=int, default=0)
     args = ap.parse_args()
 
-    rng = random.Random(args.seed)
     os.makedirs(args.out, exist_ok=True)
     files = [open(os.path.join(args.out, "out-%d.mbox" % (p + 1)), "w", encoding="ascii", newline="\n")
              for p in range(args.parts)]
     recipients = []
-    for i in range(args.count):
-        refuse = args.refuse_every > 0 and i % args.refuse_every == args.refuse_every - 1
-        local = ("refuse-" if refuse else "u") + token(rng, 10) + "-" + str(i)
-        domain = rng.choice(["example.org", "example.net", "mail.example.com", "example.co.jp"])
-        rcpt = local + "@" + domain
+    for i, (rcpt, text) in enumerate(bounces(args.count, args.seed, args.refuse_every)):
         recipients.append(rcpt)
-        files[i % args.parts].write(TEMPLATE.format(
-            minute=(i // 60) % 60, second=i % 60, queue_id="%X" % rng.getrandbits(40), boundary="b-" + token(rng, 16),
-            dsn_id="dsn-%d-%s" % (i, token(rng, 8)), orig_id="orig-%d-%s" % (i, token(rng, 8)), rcpt=rcpt,
-            domain=domain, octet=rng.randint(1, 254)))
+        files[i % args.parts].write(text)
     for f in files:
         f.close()
     with open(os.path.join(args.out, "manifest.txt"), "w", encoding="ascii") as f:

@@ -432,6 +432,10 @@ def main():
 
         status, metrics = http("GET", f"{base}/metrics")
         check(status == 200 and b"bounce_hooks_verification_failures_total" in metrics, "metrics exposed")
+        text = metrics.decode()
+        check('bounce_outbox_depth{sink="listmonk"} 0\n' in text, "outbox depth 0 once everything was forwarded")
+        delivered = f'bounce_outbox_deliveries{{sink="listmonk",state="delivered"}} {len(bounces)}\n'
+        check(delivered in text, f"outbox gauges count the {len(bounces)} events listmonk got")
 
         hooks.terminate()
         try:

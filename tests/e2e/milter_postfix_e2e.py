@@ -19,6 +19,8 @@ Checks, in order:
   6. Every event exactly once in every sink, nothing left in the queue.
   7. The milter exits 0 on SIGTERM at the end; in a sanitized build that exit is LeakSanitizer's
      check of the whole run, and a leak report makes it fail.
+  Metrics ([metrics] listen): after 2, GET /metrics counts exactly the messages and bounces sent; during
+  3, the outbox gauges show listmonk's held-back events.
 Usage: milter_postfix_e2e.py --build BUILD_DIR
 """
 
@@ -38,16 +40,10 @@ import urllib.request
 import uuid
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from e2e_support import free_port  # noqa: E402
+from e2e_support import DSN_FIXTURE_CAMPAIGN, PrivatePostfix, dsn_variant, free_port  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-FIXTURE = os.path.join(HERE, "..", "fixtures", "milter", "dsn-hard-listmonk.eml")
 HUMAN = os.path.join(HERE, "..", "fixtures", "milter", "human-reply.eml")
-FIXTURE_SUBSCRIBER = "8c1a7e2e-4a55-4c41-9a3e-2f1d0b6a7c11"
-FIXTURE_CAMPAIGN = "3f6b2c1d-9e8a-4b7c-8d6e-5f4a3b2c1d0e"
-FIXTURE_MESSAGE_ID = "Xq3kL9mP2vR7tY1wZ5aB8cD0@lists.example.com"
-FIXTURE_DSN_ID = "20261127100004.4AB12C3D4E@mx.remote.example"
-FIXTURE_RECIPIENT = "alice@dest.example"
 DOMAIN = "lists.example.com"
 STREAM = "listmonk:bounces"
 WAIT = 30.0  # upper bound for any single condition
@@ -76,17 +72,18 @@ class Harness:
     def __init__(self, build):
         self.build = build
         self.procs = {}
-        self.postfix_started = False
+        self.postfix = None
         self.tmp = tempfile.mkdtemp(prefix="bm-e2e-")
         os.chmod(self.tmp, 0o755)  # the postfix user must traverse it
         self.pfx = self.tmp
-        self.smtp_port = free_port()
+        self.smtp_port = None
         self.redis_port = free_port()
         self.listmonk_port = None
         self.outbox = os.path.join(self.tmp, "outbox.sqlite")
         self.events_file = os.path.join(self.tmp, "events.jsonl")
         self.maillog = os.path.join(self.pfx, "maillog")
         self.sock = os.path.join(self.pfx, "milter.sock")
+        self.metrics_port = free_port()
 
     # --- processes ------------------------------------------------------------------------------
     def start(self, name, argv, **kw):
@@ -106,14 +103,8 @@ class Harness:
             return p.wait(5)
 
     def cleanup(self):
-        if self.postfix_started:
-            subprocess.run(["postfix", "-c", os.path.join(self.pfx, "etc"), "stop"],
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=30)
-            # master exits asynchronously; wait so the temp dir can go.
-            pid_file = os.path.join(self.pfx, "spool", "pid", "master.pid")
-            wait_until = time.monotonic() + 10
-            while os.path.exists(pid_file) and time.monotonic() < wait_until:
-                time.sleep(0.1)
+        if self.postfix:
+            self.postfix.stop()
         for name in list(self.procs):
             self.stop(name)
         shutil.rmtree(self.tmp, ignore_errors=True)
@@ -177,8 +168,11 @@ stream = "%(stream)s"
 
 [file]
 path = "%(events)s"
+
+[metrics]
+listen = "127.0.0.1:%(mport)d"
 """ % {"sock": self.sock, "domain": DOMAIN, "outbox": self.outbox, "lport": self.listmonk_port,
-       "rport": self.redis_port, "stream": STREAM, "events": self.events_file})
+       "rport": self.redis_port, "stream": STREAM, "events": self.events_file, "mport": self.metrics_port})
         return path
 
     def start_milter(self, config):
@@ -201,65 +195,9 @@ path = "%(events)s"
             s.close()
 
     def start_postfix(self):
-        etc = os.path.join(self.pfx, "etc")
-        for d in ("etc", "spool", "data"):
-            os.makedirs(os.path.join(self.pfx, d), exist_ok=True)
-        shutil.chown(os.path.join(self.pfx, "data"), "postfix", "postfix")
-        for f in ("master.cf", "dynamicmaps.cf"):
-            shutil.copy(os.path.join("/etc/postfix", f), etc)
-        master = os.path.join(etc, "master.cf")
-        with open(master) as f:
-            text = f.read()
-        text, n = re.subn(r"(?m)^smtp\s+inet\s+n\s+-\s+\S+",
-                          "127.0.0.1:%d inet n - n" % self.smtp_port, text, count=1)
-        if n != 1:
-            raise Failure("no smtp inet line in /etc/postfix/master.cf")
-        with open(master, "w") as f:
-            f.write(text)
-        subprocess.run(["postconf", "-c", etc, "-F", "*/*/chroot = n"], check=True)
-        with open(os.path.join(etc, "main.cf"), "w") as f:
-            f.write("""compatibility_level = 3.6
-queue_directory = %(pfx)s/spool
-data_directory = %(pfx)s/data
-mail_owner = postfix
-setgid_group = postdrop
-myhostname = mx.test.local
-inet_interfaces = 127.0.0.1
-inet_protocols = ipv4
-mynetworks = 127.0.0.0/8
-mydestination = %(domain)s
-local_recipient_maps =
-local_transport = discard:bounces-sink
-alias_maps =
-recipient_delimiter = +
-relay_domains = dead.example
-transport_maps = inline:{ dead.example=failer: }
-default_transport = error:no outbound in test
-smtpd_relay_restrictions = permit_mynetworks, reject_unauth_destination
-maillog_file = %(pfx)s/maillog
-maillog_file_prefixes = %(pfx)s
-smtpd_milters = unix:%(sock)s
-non_smtpd_milters = unix:%(sock)s
-internal_mail_filter_classes = bounce
-milter_default_action = tempfail
-milter_protocol = 6
-in_flow_delay = 0
-""" % {"pfx": self.pfx, "domain": DOMAIN, "sock": self.sock})
-        subprocess.run(["postconf", "-c", etc, "-M",
-                        "failer/unix=failer unix - n n - - pipe flags=q user=nobody argv=/bin/false"], check=True)
-        r = subprocess.run(["script", "-qc", "postfix -c %s start" % etc, "/dev/null"],
-                           capture_output=True, text=True, timeout=60)
-        if r.returncode != 0:
-            raise Failure("postfix start failed: %s %s" % (r.stdout, r.stderr))
-        self.postfix_started = True
-        wait_for("postfix smtpd", lambda: self.smtp_banner())
-
-    def smtp_banner(self):
-        try:
-            with smtplib.SMTP("127.0.0.1", self.smtp_port, timeout=5) as s:
-                return s.noop()[0] == 250
-        except OSError:
-            return False
+        self.postfix = PrivatePostfix(self.pfx, DOMAIN, self.sock)
+        self.smtp_port = self.postfix.port
+        self.postfix.start()
 
     # --- mail -----------------------------------------------------------------------------------
     def send(self, sender, rcpts, message):
@@ -290,6 +228,17 @@ in_flow_delay = 0
         return [l for l in self.maillog_text().splitlines() if (" %s: " % queue_id) in l]
 
     # --- sinks ----------------------------------------------------------------------------------
+    def metrics(self):
+        """GET /metrics as {'name{labels}': value}."""
+        with urllib.request.urlopen("http://127.0.0.1:%d/metrics" % self.metrics_port, timeout=10) as r:
+            text = r.read().decode()
+        samples = {}
+        for line in text.splitlines():
+            if line and not line.startswith("#"):
+                key, _, value = line.rpartition(" ")
+                samples[key] = float(value)
+        return samples
+
     def listmonk_bounces(self):
         return self.listmonk("/__admin/bounces")
 
@@ -327,16 +276,10 @@ in_flow_delay = 0
             return []
 
 
-def make_dsn(subscriber, campaign=FIXTURE_CAMPAIGN, recipient=None, message_id=None):
-    """A variant of the fixture DSN for another subscriber (its own VERP address and Message-IDs)."""
-    with open(FIXTURE) as f:
-        text = f.read()
-    recipient = recipient or "user-%s@dest.example" % subscriber[:8]
-    text = text.replace(FIXTURE_SUBSCRIBER, subscriber).replace(FIXTURE_CAMPAIGN, campaign)
-    text = text.replace(FIXTURE_RECIPIENT, recipient)
-    text = text.replace(FIXTURE_MESSAGE_ID, message_id or "%s@%s" % (uuid.uuid4().hex, DOMAIN))
-    text = text.replace(FIXTURE_DSN_ID, "%s@mx.remote.example" % uuid.uuid4().hex)
-    return text.replace("\r\n", "\n").replace("\n", "\r\n"), recipient
+def make_dsn(subscriber, campaign=DSN_FIXTURE_CAMPAIGN, recipient=None, message_id=None):
+    """A variant of the fixture DSN for another subscriber (its own VERP address and Message-IDs), CRLF."""
+    text, recipient = dsn_variant(subscriber, campaign, recipient, message_id, DOMAIN)
+    return text.replace("\n", "\r\n"), recipient
 
 
 def verp(subscriber):
@@ -393,6 +336,23 @@ def run(h):
         raise Failure("the bounce copy of a mixed-recipient message was delivered: %s" % h.maillog_lines(qid))
     log("ok 2 - human reply delivered; mixed recipients: only the ordinary recipient got it")
 
+    # Metrics so far: 5 DSNs discarded (one a repeat), 1 DSN with an ordinary recipient, 1 human reply.
+    m = h.metrics()
+    want = {
+        'bounce_milter_messages_total{outcome="recorded",action="discard"}': 5,
+        'bounce_milter_messages_total{outcome="recorded",action="deliver_others"}': 1,
+        'bounce_milter_messages_total{outcome="not_bounce",action="accept"}': 1,
+        'bounce_milter_duplicate_events_total': 1,
+        'bounce_milter_parse_seconds_count': 7,
+        'bounce_milter_parse_seconds_bucket{le="+Inf"}': 7,
+    }
+    wrong = {k: (m.get(k), v) for k, v in want.items() if m.get(k) != v}
+    hard = sum(v for k, v in m.items() if k.startswith('bounce_milter_bounces_total{type="hard",'))
+    other = sum(v for k, v in m.items() if k.startswith("bounce_milter_bounces_total{") and 'type="hard"' not in k)
+    if wrong or hard != 6 or other != 0:
+        raise Failure("metrics (got, want): %s; hard bounces %s (want 6), others %s" % (wrong, hard, other))
+    log("ok 2m - /metrics: 7 messages by outcome, 6 hard bounces (1 duplicate), 7 parse times")
+
     # 3. listmonk down for a while.
     wait_for("listmonk to have the first events", lambda: len(h.listmonk_bounces()) == len(expected))
     # 500s, as from a crashed or restarting listmonk behind a proxy: retried with the normal backoff.
@@ -407,6 +367,10 @@ def run(h):
     wait_for("Redis and the file while listmonk is down",
              lambda: all(count_by(h.redis_entries(), "subscriber_uuid", s) == 1 and
                          count_by(h.file_events(), "subscriber_uuid", s) == 1 for s in down_subs))
+    wait_for("/metrics to show listmonk's 2 held-back events",
+             lambda: h.metrics().get('bounce_outbox_depth{sink="listmonk"}') == 2 and
+             h.metrics().get('bounce_outbox_depth{sink="file"}') == 0 and
+             h.metrics().get('bounce_outbox_oldest_pending_age_seconds{sink="listmonk"}', 0) > 0)
     time.sleep(2.0)
     got = h.listmonk_bounces()
     if any(count_by(got, "subscriber_uuid", s) for s in down_subs):
@@ -416,13 +380,16 @@ def run(h):
     h.listmonk("/__admin", {"mode": "normal"})
     wait_for("listmonk to receive the held-back events after it is back",
              lambda: all(count_by(h.listmonk_bounces(), "subscriber_uuid", s) == 1 for s in down_subs), timeout=60)
-    log("ok 3 - listmonk outage: events held back and delivered after recovery")
+    wait_for("/metrics to show listmonk's queue empty",
+             lambda: h.metrics().get('bounce_outbox_depth{sink="listmonk"}') == 0 and
+             h.metrics().get('bounce_outbox_deliveries{sink="listmonk",state="delivered"}') == len(expected))
+    log("ok 3 - listmonk outage: events held back and delivered after recovery (outbox gauges followed)")
 
     # 4. Postfix's own bounce, through non_smtpd_milters.
     sub = str(uuid.uuid4())
     original = ("From: News <news@%(d)s>\r\nTo: <user@dead.example>\r\nSubject: campaign\r\n"
                 "Message-ID: <%(mid)s@%(d)s>\r\nX-Listmonk-Campaign: %(camp)s\r\nX-Listmonk-Subscriber: %(sub)s\r\n"
-                "\r\nHello.\r\n") % {"d": DOMAIN, "mid": uuid.uuid4().hex, "camp": FIXTURE_CAMPAIGN, "sub": sub}
+                "\r\nHello.\r\n") % {"d": DOMAIN, "mid": uuid.uuid4().hex, "camp": DSN_FIXTURE_CAMPAIGN, "sub": sub}
     def discards_from_null_sender():
         return sum("milter-discard" in l and "from=<>" in l for l in h.maillog_text().splitlines())
     discards_before = discards_from_null_sender()

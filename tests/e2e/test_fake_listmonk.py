@@ -112,6 +112,36 @@ class FakeListmonkRules(unittest.TestCase):
         self.assertEqual(self.post(ok)[0], 200)
         self.assertGreaterEqual(time.time() - start, 0.2)
 
+    def counts(self):
+        with urllib.request.urlopen(self.base + "/__admin/count", timeout=10) as r:
+            return json.loads(r.read())
+
+    def test_flaky_mode(self):
+        # Every fault kind shows up, is counted, and only hang_recorded (and normal answers) store the bounce.
+        self.admin(mode="flaky", seed=7, seconds=0.05, p500=0.2, p503=0.2, p_hang=0.2, p_hang_recorded=0.2,
+                   pattern="refuse-")
+        before = self.counts()
+        statuses = [self.post({"email": "f%d@b.example" % i, "type": "hard"})[0] for i in range(60)]
+        after = self.counts()
+        faults = {k: after["faults"][k] - before["faults"][k] for k in after["faults"]}
+        self.assertEqual(statuses.count(500), faults["500"])
+        self.assertEqual(statuses.count(503), faults["503"])
+        self.assertEqual(statuses.count(504), faults["hang"])
+        self.assertTrue(all(n > 0 for n in faults.values()), faults)
+        self.assertEqual(after["count"] - before["count"], statuses.count(200))
+        self.assertEqual(statuses.count(200), 60 - faults["500"] - faults["503"] - faults["hang"])
+        # The same seed draws the same faults again.
+        self.admin(mode="flaky", seed=7, seconds=0.05, p500=0.2, p503=0.2, p_hang=0.2, p_hang_recorded=0.2)
+        again = [self.post({"email": "g%d@b.example" % i, "type": "hard"})[0] for i in range(60)]
+        self.assertEqual(again, statuses)
+        # The pattern is refused with listmonk's message and listed.
+        self.admin(mode="flaky", seed=1, pattern="refuse-")
+        self.assertEqual(self.post({"email": "refuse-1@b.example", "type": "hard"}), (400, {"message": "Invalid email."}))
+        with urllib.request.urlopen(self.base + "/__admin/refused", timeout=10) as r:
+            self.assertIn("refuse-1@b.example", json.loads(r.read()))
+        status, _ = self.post({"mode": "flaky", "p500": 0.7, "p503": 0.7}, auth=None, path="/__admin")
+        self.assertEqual(status, 400)
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -75,3 +75,65 @@ TEST_CASE("squeezing spaces joins folded values and drops outer white space", "[
     CHECK(dsn::text::squeeze_spaces("  a\n\t b  c ") == "a b c");
     CHECK(dsn::text::squeeze_spaces("x") == "x");
 }
+
+namespace {
+
+// The plain definitions the block-wise versions must agree with.
+std::string reference_squeeze(std::string_view s) {
+    std::string out;
+    bool pending = false;
+    for (char c : s) {
+        if (dsn::text::is_space(c)) {
+            pending = !out.empty();
+            continue;
+        }
+        if (pending) out.push_back(' ');
+        pending = false;
+        out.push_back(c);
+    }
+    return out;
+}
+
+std::string reference_newlines(std::string_view s) {
+    std::string out;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        if (s[i] != '\r') {
+            out.push_back(s[i]);
+            continue;
+        }
+        if (i + 2 < s.size() && s[i + 1] == '\r' && s[i + 2] == '\n') i += 2;
+        else if (i + 1 < s.size() && s[i + 1] == '\n') ++i;
+        out.push_back('\n');
+    }
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("squeezing spaces agrees with the plain definition on random texts", "[text]") {
+    // Long runs with and without white space cross the 16-byte blocks; control characters that
+    // are not white space (\x01, \x1f) and bytes above 0x7F must be copied like any other.
+    const std::string alphabet = std::string("aB \t\n\r\v\f-\x01\x1f\x80\xff", 14);
+    std::mt19937 random(11);
+    for (int round = 0; round < 3000; ++round) {
+        std::string s;
+        const std::size_t n = random() % 90;
+        while (s.size() < n) {
+            const char c = alphabet[random() % alphabet.size()];
+            s.append(1 + random() % (round % 3 == 0 ? 20 : 3), c);
+        }
+        INFO("input of " << s.size() << " bytes, round " << round);
+        REQUIRE(dsn::text::squeeze_spaces(s) == reference_squeeze(s));
+    }
+}
+
+TEST_CASE("newline conversion agrees with the plain definition on random texts", "[text]") {
+    const std::string alphabet = "ab\r\n\r";
+    std::mt19937 random(12);
+    for (int round = 0; round < 3000; ++round) {
+        std::string s;
+        for (std::size_t i = 0, n = random() % 60; i < n; ++i) s.push_back(alphabet[random() % alphabet.size()]);
+        INFO("input '" << s << "'");
+        REQUIRE(dsn::text::normalize_newlines(s) == reference_newlines(s));
+    }
+}

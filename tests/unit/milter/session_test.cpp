@@ -280,3 +280,10 @@ TEST_CASE_METHOD(Fixture, "an end of message without a bounce recipient accepts 
     CHECK(session.on_end_of_message("Q").verdict == Verdict::accept);
     CHECK(capturer->calls == 0);
 }
+
+TEST_CASE("is_internal_sender: SMTP MAIL arguments have brackets, Postfix's own mail has none") {
+    CHECK_FALSE(is_internal_sender("<>"));
+    CHECK_FALSE(is_internal_sender("<a@b.example>"));
+    CHECK(is_internal_sender(""));
+    CHECK(is_internal_sender("bounces+x@lists.example.com"));
+}

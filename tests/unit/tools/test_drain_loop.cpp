@@ -242,6 +242,44 @@ TEST_CASE("drain: when Redis fails right after a 2xx the event is not posted aga
     CHECK(redis.get(key_of("k1")) == "done");
 }
 
+TEST_CASE("drain: a Redis outage longer than the lease does not let another drain post an event again") {
+    // Drain a posts x, and Redis goes away before a can record it: a's lease on x runs out during
+    // the outage although a is alive and remembers x as posted. After the outage x is idle far
+    // beyond claim_idle, so b would take it over at once and post it a second time.
+    fake::FakeRedis redis;
+    redis.add(bounce("x@example.org", "kx"));
+    Drain a(redis, "a");
+    Drain b(redis, "b");
+    a.sink.on_post = [&redis] { redis.down = true; };
+    a.steps(1);
+    REQUIRE(a.sink.posted.size() == 1);
+    a.sink.on_post = nullptr;
+    const auto back = redis.now + 60s;  // > lease (16 s) + claim_idle (30 s)
+    while (redis.now < back) {
+        a.steps(1);
+        b.steps(1);
+    }
+    redis.down = false;
+
+    SECTION("b reconnects first: it leaves x alone until a has had a full lease to come back") {
+        for (int i = 0; i < 40; ++i) b.steps(1);
+        CHECK(b.sink.posted.empty());
+        for (int i = 0; i < 100 && !redis.pending.empty(); ++i) a.steps(1);
+        CHECK(redis.pending.empty());
+    }
+    SECTION("x was moved to b meanwhile (e.g. a drain with a shorter claim_idle): a records it first thing") {
+        REQUIRE(b.store.autoclaim(0ms, "0-0", 10).entries.size() == 1);
+        for (int i = 0; i < 100 && redis.get(key_of("kx")) != "done"; ++i) a.steps(1);
+        CHECK(redis.get(key_of("kx")) == "done");
+        redis.advance(60s);
+        for (int i = 0; i < 40 && !redis.pending.empty(); ++i) b.steps(1);
+        CHECK(redis.pending.empty());
+        CHECK(b.sink.posted.empty());
+    }
+    CHECK(a.sink.posted.size() + b.sink.posted.size() == 1);
+    CHECK(redis.get(key_of("kx")) == "done");
+}
+
 TEST_CASE("drain: a Redis outage pauses and resumes without losing entries") {
     fake::FakeRedis redis;
     Drain d(redis, "a");
@@ -361,4 +399,20 @@ TEST_CASE("drain: a vanished group (Redis restarted empty) is recreated at once,
     CHECK(sink.posted.size() == 1);
     CHECK(store.creates == 2);
     CHECK(redis.now - start < 1s);
+}
+
+TEST_CASE("drain: entries read and every POST's duration are counted for /metrics") {
+    fake::FakeRedis redis;
+    for (int i = 0; i < 4; ++i) redis.add(bounce("u" + std::to_string(i) + "@example.org", "k" + std::to_string(i)));
+    redis.add(bounce("u1@example.org", "k1"));  // the same event again: read, not posted
+    Drain d(redis, "a");
+    d.sink.script = {DeliveryResult::permanent("HTTP 400: Invalid email.")};
+    metrics::Histogram post_seconds(metrics::network_seconds_buckets());
+    d.loop.set_post_seconds(&post_seconds);
+    d.steps(2);
+    CHECK(d.loop.counters().read == 5);
+    CHECK(d.loop.counters().delivered == 3);
+    CHECK(d.loop.counters().dead_lettered == 1);
+    CHECK(d.loop.counters().duplicates == 1);
+    CHECK(post_seconds.snapshot().count() == 4);  // the 400 is a POST too; the duplicate is not
 }

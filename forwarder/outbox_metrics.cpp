@@ -1,0 +1,32 @@
+#include "forwarder/outbox_metrics.hpp"
+
+namespace forwarder {
+
+std::vector<metrics::FamilySnapshot> outbox_families(const std::vector<SinkStats>& stats) {
+    metrics::FamilySnapshot deliveries{"bounce_outbox_deliveries",
+                                       "Deliveries in the outbox per sink and state: pending (not tried yet), retrying "
+                                       "(failed, next attempt scheduled), dead (given up), delivered (kept for the "
+                                       "dedup window).",
+                                       metrics::Type::gauge, {"sink", "state"}, {}, {}};
+    metrics::FamilySnapshot depth{"bounce_outbox_depth", "Events a sink has not delivered yet (pending + retrying).",
+                                  metrics::Type::gauge, {"sink"}, {}, {}};
+    metrics::FamilySnapshot oldest{"bounce_outbox_oldest_pending_age_seconds",
+                                   "Age of the oldest event a sink has not delivered yet; 0 when none.",
+                                   metrics::Type::gauge, {"sink"}, {}, {}};
+    for (const SinkStats& s : stats) {
+        const auto untried = s.pending >= s.retrying ? s.pending - s.retrying : 0;
+        deliveries.samples.push_back({{s.sink, "pending"}, static_cast<double>(untried)});
+        deliveries.samples.push_back({{s.sink, "retrying"}, static_cast<double>(s.retrying)});
+        deliveries.samples.push_back({{s.sink, "dead"}, static_cast<double>(s.dead)});
+        deliveries.samples.push_back({{s.sink, "delivered"}, static_cast<double>(s.delivered)});
+        depth.samples.push_back({{s.sink}, static_cast<double>(s.pending)});
+        oldest.samples.push_back({{s.sink}, static_cast<double>(s.oldest_pending_age_ms) / 1000.0});
+    }
+    return {std::move(deliveries), std::move(depth), std::move(oldest)};
+}
+
+void add_outbox_metrics(metrics::Registry& registry, Outbox& outbox) {
+    registry.add_collector([&outbox] { return outbox_families(outbox.stats()); });
+}
+
+}  // namespace forwarder

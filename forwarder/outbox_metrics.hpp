@@ -1,0 +1,17 @@
+// Outbox figures for /metrics, read from the outbox file at scrape time (Outbox::stats(), a read-only
+// query on its own connection), so they cover every process sharing the file and cost nothing per event.
+#pragma once
+
+#include "forwarder/outbox.hpp"
+#include "metrics/registry.hpp"
+
+namespace forwarder {
+
+// Registers bounce_outbox_deliveries{sink,state}, bounce_outbox_depth{sink} and
+// bounce_outbox_oldest_pending_age_seconds{sink}. `outbox` must outlive every scrape of `registry`.
+void add_outbox_metrics(metrics::Registry& registry, Outbox& outbox);
+
+// The same families for given stats (what the collector renders; exposed for tests).
+std::vector<metrics::FamilySnapshot> outbox_families(const std::vector<SinkStats>& stats);
+
+}  // namespace forwarder
