@@ -3,20 +3,18 @@
 namespace dsn {
 namespace {
 
-// Walks the lines of the message and tells, for each, how many of its bytes to keep.
+// Walks the lines of the message and tells, for each, how many of its bytes to keep. Every line is
+// metered as if it were a header line: header blocks appear not only at the top and after MIME
+// boundaries but also inside returned messages (message/rfc822), without a marker a line scan can
+// see. In a body this only cuts a run of indented lines beyond the limit, which no bounce needs.
 class FieldMeter {
 public:
     explicit FieldMeter(std::size_t limit) : limit_(limit) {}
 
     // Bytes of `line` (without its LF) to keep; npos keeps all.
     std::size_t keep(std::string_view line) {
-        if (!in_headers_) {
-            // A line that may be a MIME boundary starts a part's header block (GMime's view).
-            if (line.starts_with("--")) in_headers_ = true, field_ = 0;
-            return std::string_view::npos;
-        }
         if (line.empty()) {
-            in_headers_ = false;
+            field_ = 0;
             return std::string_view::npos;
         }
         const bool continuation = line.front() == ' ' || line.front() == '\t';
@@ -30,7 +28,6 @@ public:
 
 private:
     std::size_t limit_;
-    bool in_headers_ = true;
     std::size_t field_ = 0;
 };
 

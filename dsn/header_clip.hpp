@@ -14,7 +14,7 @@ inline constexpr std::size_t kMaxHeaderFieldBytes = 64 * 1024;
 
 // The message (LF line ends) with every header field longer than `limit` cut to its first `limit`
 // bytes, continuation lines included; nullopt when no field is that long (the common case, no copy).
-// Header blocks are the message's own and, as GMime reads them, those after a line starting with "--".
+// Every line is metered so (see header_clip.cpp): body lines over the limit are cut as well.
 std::optional<std::string> clip_long_header_fields(std::string_view message,
                                                    std::size_t limit = kMaxHeaderFieldBytes);
 

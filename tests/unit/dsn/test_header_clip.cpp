@@ -26,8 +26,8 @@ std::string example_bounce() {
 
 }  // namespace
 
-TEST_CASE("header fields over the limit are cut, continuations included; bodies are kept", "[header_clip]") {
-    const std::string body_line(100, 'b');
+TEST_CASE("header fields over the limit are cut, continuations included, also in parts and returned messages", "[header_clip]") {
+    const std::string body_line(50, 'b');
     CHECK_FALSE(dsn::clip_long_header_fields("Subject: short\n\n" + body_line + "\n", 64));
 
     auto one_line = dsn::clip_long_header_fields("X-Long: " + std::string(200, 'x') + "\nSubject: s\n\n" + body_line + "\n", 64);
@@ -39,10 +39,16 @@ TEST_CASE("header fields over the limit are cut, continuations included; bodies 
     REQUIRE(folded);
     CHECK(*folded == "X-Fold: a\n" + std::string(30, ' ') + "\n" + std::string(25, ' ') + "\nTo: t\n\n" + body_line + "\n");
 
-    // A MIME part's header block (after a "--" line) is capped too; its body is not.
+    // A MIME part's header block (after a "--" line) is capped too.
     auto part = dsn::clip_long_header_fields("To: t\n\n--b\nX-Part: " + std::string(100, 'p') + "\n\n" + body_line + "\n", 64);
     REQUIRE(part);
     CHECK(*part == "To: t\n\n--b\nX-Part: " + std::string(56, 'p') + "\n\n" + body_line + "\n");
+
+    // So is the header block of a returned message, which starts after an empty line.
+    auto returned = dsn::clip_long_header_fields("Content-Type: message/rfc822\n\nReceived: a\n\t" +
+                                                     std::string(100, 'r') + "\n\n" + body_line + "\n", 64);
+    REQUIRE(returned);
+    CHECK(*returned == "Content-Type: message/rfc822\n\nReceived: a\n\t" + std::string(52, 'r') + "\n\n" + body_line + "\n");
 }
 
 TEST_CASE("a bounce with an 8 MB header field, one line or folded, still gives its event", "[header_clip]") {
