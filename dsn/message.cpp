@@ -40,14 +40,16 @@ void ensure_gmime() {
 // modules loaded for the life of the process.
 void keep_charset_loaded(std::string_view charset) {
     if (charset.empty() || charset.size() > 64) return;
-    static std::mutex mutex;
-    // Never destroyed: destroying the map at exit would drop the descriptors without closing them,
-    // which LeakSanitizer reports (as a crash of whatever ran last, e.g. a fuzz regression run).
-    static auto& held = *new std::map<std::string, iconv_t, std::less<>>;
-    std::lock_guard<std::mutex> lock(mutex);
-    if (held.size() >= 64 || held.find(charset) != held.end()) return;
+    // Never destroyed. As function statics, the map was destroyed at exit with its descriptors still
+    // open, and LeakSanitizer (which checks after static destructors) reported each one as a leak;
+    // a milter worker still parsing during exit could also have met a destroyed mutex. Through these
+    // pointers the descriptors stay reachable for the life of the process, which is their purpose.
+    static auto* mutex = new std::mutex;
+    static auto* held = new std::map<std::string, iconv_t, std::less<>>;
+    std::lock_guard<std::mutex> lock(*mutex);
+    if (held->size() >= 64 || held->find(charset) != held->end()) return;
     std::string name(charset);
-    held.emplace(name, iconv_open("UTF-8", g_mime_charset_iconv_name(name.c_str())));
+    held->emplace(name, iconv_open("UTF-8", g_mime_charset_iconv_name(name.c_str())));
 }
 
 // The charsets of RFC 2047 encoded words ("=?iso-2022-jp?B?...?=") in a raw header value.

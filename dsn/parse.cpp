@@ -4,6 +4,7 @@
 #include "dsn/classify.hpp"
 #include "dsn/dialect.hpp"
 #include "dsn/dialects/common.hpp"
+#include "dsn/header_clip.hpp"
 #include "dsn/message.hpp"
 #include "dsn/report.hpp"
 #include "dsn/smtp_codes.hpp"
@@ -268,6 +269,11 @@ Report parse(std::string_view bytes, const Options& options) noexcept {
         if (input.find('\r') != std::string_view::npos) {
             normalized = text::normalize_newlines(input);
             input = normalized;
+        }
+        std::string clipped;
+        if (auto shorter = clip_long_header_fields(input)) {
+            clipped = std::move(*shorter);
+            input = clipped;
         }
         auto message = load_message(input);
         if (!message) return {};

@@ -111,9 +111,12 @@ void append_message_line(std::string& out, const tools::SourceMessage& message, 
         append_event(out, report.events[i]);
     }
     out.push_back(']');
-    if (!message.error.empty()) {
+    // An input that could not be read, or (never seen, but parse() reports rather than throws) one
+    // the parser gave up on, is still answered by its one line, with the reason.
+    const std::string& error = message.error.empty() ? report.error : message.error;
+    if (!error.empty()) {
         out.push_back(',');
-        append_field(out, "error", message.error);
+        append_field(out, "error", error);
     }
     out += "}\n";
 }
@@ -159,16 +162,13 @@ int main(int argc, char** argv) {
     }
     const std::vector<std::string>& paths = cli.paths;
 
-    bool all_read = true;
+    bool all_answered = true;
     std::string line;
     for (const auto& path : paths) {
         tools::read_messages(path, [&](tools::SourceMessage&& message) {
             dsn::Report report;
-            if (message.error.empty()) {
-                report = dsn::parse(message.bytes);
-            } else {
-                all_read = false;
-            }
+            if (message.error.empty()) report = dsn::parse(message.bytes);
+            if (!message.error.empty() || !report.error.empty()) all_answered = false;
             // Invalid UTF-8 in a diagnostic must not abort the run: it is replaced.
             line.clear();
             append_message_line(line, message, report);
@@ -176,5 +176,5 @@ int main(int argc, char** argv) {
         });
     }
     std::fflush(stdout);
-    return all_read ? 0 : 1;
+    return all_answered ? 0 : 1;
 }
