@@ -509,10 +509,16 @@ def run(args, tmp, cleanup):
     if peak_fds - fds_before < args.sessions * 0.5:
         problems.append("the milter had at most %d connections at once (want at least half of %d)"
                         % (peak_fds - fds_before, args.sessions))
-    if mib(peak_hwm) > args.max_rss_mib:
-        problems.append("peak RSS %.1f MiB exceeds %d MiB" % (mib(peak_hwm), args.max_rss_mib))
-    if mib(growth_kib) > args.max_growth_mib:
-        problems.append("RSS grew by %.1f MiB after the warm-up (limit %d MiB)" % (mib(growth_kib), args.max_growth_mib))
+    if runs_under_asan(milter.pid):
+        # ASan keeps up to 256 MiB of freed memory in quarantine and its allocator never gives memory
+        # back, so RSS says nothing about leaks there; LeakSanitizer at the milter's exit does.
+        print("RSS bounds not asserted: the milter runs under AddressSanitizer (leaks are LeakSanitizer's job)")
+    else:
+        if mib(peak_hwm) > args.max_rss_mib:
+            problems.append("peak RSS %.1f MiB exceeds %d MiB" % (mib(peak_hwm), args.max_rss_mib))
+        if mib(growth_kib) > args.max_growth_mib:
+            problems.append("RSS grew by %.1f MiB after the warm-up (limit %d MiB)"
+                            % (mib(growth_kib), args.max_growth_mib))
     if fds_after != fds_before:
         problems.append("descriptor leak: %d fds before the load, %d after; before: %s; after: %s"
                         % (fds_before, fds_after, fd_names_before, fd_names(milter.pid)))
@@ -528,6 +534,15 @@ def run(args, tmp, cleanup):
         "%d duplicates recognised, nothing lost; peak RSS %.1f MiB; fds %d -> %d -> %d"
         % (total, load_seconds, total / load_seconds, args.sessions, len(load.dsns), len(events),
            load.sent["dsn"] - len(load.dsns), mib(peak_hwm), fds_before, peak_fds, fds_after))
+
+
+def runs_under_asan(pid):
+    """True when the process has the AddressSanitizer runtime mapped (a sanitized build)."""
+    try:
+        with open("/proc/%d/maps" % pid) as maps:
+            return any("libasan" in line for line in maps)
+    except OSError:
+        return False
 
 
 def main():
