@@ -1,5 +1,7 @@
 #include "webhooks/server.hpp"
 
+#include "metrics/exporter.hpp"
+
 #include <httplib.h>
 #include <sys/socket.h>
 
@@ -45,25 +47,7 @@ std::map<std::string, std::unique_ptr<Provider>> make_providers(const conf::Hook
 }
 
 bool split_listen(const std::string& listen, std::string& host, int& port) {
-    std::string port_text;
-    if (!listen.empty() && listen.front() == '[') {
-        const auto close = listen.find(']');
-        if (close == std::string::npos || close + 1 >= listen.size() || listen[close + 1] != ':') return false;
-        host = listen.substr(1, close - 1);
-        port_text = listen.substr(close + 2);
-    } else {
-        const auto colon = listen.rfind(':');
-        if (colon == std::string::npos || colon == 0) return false;
-        host = listen.substr(0, colon);
-        port_text = listen.substr(colon + 1);
-    }
-    if (port_text.empty() || port_text.size() > 5) return false;
-    port = 0;
-    for (char c : port_text) {
-        if (c < '0' || c > '9') return false;
-        port = port * 10 + (c - '0');
-    }
-    return port <= 65535;
+    return metrics::split_host_port(listen, host, port);
 }
 
 HooksServer::HooksServer(const conf::HooksConfig& config, std::map<std::string, std::unique_ptr<Provider>> providers,
