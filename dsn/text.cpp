@@ -106,23 +106,40 @@ std::string normalize_newlines(std::string_view s) {
     const char* const end = p + s.size();
     const char* cr = static_cast<const char*>(std::memchr(p, '\r', s.size()));
     if (!cr) return std::string(s);
-    // Written through a pointer into a buffer of the input's size (the output is never longer);
-    // the runs between CRs are copied whole, only the line ends need a decision.
+    // Written through a pointer into a buffer of the input's size (the output is never longer).
+    // Messages with CR line ends have one every few dozen bytes, so the text up to the next CR is
+    // copied and searched sixteen bytes at a time here rather than by a memchr and a memcpy call
+    // per line, which cost several times as much.
     std::string out(s.size(), '\0');
     char* const begin = out.data();
-    char* w = begin;
-    while (cr) {
-        std::memcpy(w, p, static_cast<std::size_t>(cr - p));
-        w += cr - p;
-        // CR LF and CR CR LF (seen in the wild) become one LF; a lone CR is a line end too.
-        if (end - cr > 2 && cr[1] == '\r' && cr[2] == '\n') cr += 2;
-        else if (end - cr > 1 && cr[1] == '\n') ++cr;
-        *w++ = '\n';
-        p = cr + 1;
-        cr = static_cast<const char*>(std::memchr(p, '\r', static_cast<std::size_t>(end - p)));
+    const std::size_t lead = static_cast<std::size_t>(cr - p);
+    std::memcpy(begin, p, lead);
+    char* w = begin + lead;
+    p = cr;
+    while (p != end) {
+        if (*p == '\r') {
+            // CR LF and CR CR LF (seen in the wild) become one LF; a lone CR is a line end too.
+            if (end - p > 2 && p[1] == '\r' && p[2] == '\n') p += 2;
+            else if (end - p > 1 && p[1] == '\n') ++p;
+            *w++ = '\n';
+            ++p;
+            continue;
+        }
+#if defined(__SSE2__)
+        if (end - p >= 16) {
+            // w never runs ahead of p, so the 16-byte store stays inside `out`.
+            const __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+            _mm_storeu_si128(reinterpret_cast<__m128i*>(w), chunk);
+            const unsigned crs =
+                static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(chunk, _mm_set1_epi8('\r'))));
+            const unsigned n = crs == 0 ? 16U : static_cast<unsigned>(__builtin_ctz(crs));
+            p += n;
+            w += n;
+            continue;
+        }
+#endif
+        *w++ = *p++;
     }
-    std::memcpy(w, p, static_cast<std::size_t>(end - p));
-    w += end - p;
     out.resize(static_cast<std::size_t>(w - begin));
     return out;
 }
