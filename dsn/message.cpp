@@ -8,6 +8,7 @@
 
 #include <iconv.h>
 
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -187,14 +188,24 @@ Fields header_fields(GMimeObject* object) {
     Fields fields;
     GMimeHeaderList* list = g_mime_object_get_header_list(object);
     if (!list) return fields;
-    int count = g_mime_header_list_get_count(list);
+    const int count = g_mime_header_list_get_count(list);
+    struct Raw {
+        std::string_view name, value;
+    };
+    // Read once to size the fields' buffer, then written into it in one go.
+    std::vector<Raw> raw(static_cast<std::size_t>(std::max(count, 0)));
+    std::size_t text_bytes = 0, kept = 0;
     for (int i = 0; i < count; ++i) {
         GMimeHeader* header = g_mime_header_list_get_header_at(list, i);
         const char* name = g_mime_header_get_name(header);
-        const char* raw = g_mime_header_get_raw_value(header);
         if (!name) continue;
-        fields.add(name, text::squeeze_spaces(raw ? raw : ""));
+        const char* value = g_mime_header_get_raw_value(header);
+        raw[kept] = {name, value ? value : ""};
+        text_bytes += raw[kept].name.size() + raw[kept].value.size();
+        ++kept;
     }
+    fields.reserve(kept, text_bytes);
+    for (std::size_t i = 0; i < kept; ++i) fields.add_squeezed(raw[i].name, raw[i].value);
     return fields;
 }
 

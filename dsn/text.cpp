@@ -167,11 +167,15 @@ inline bool space_byte(unsigned char c) { return c <= ' ' && ((0x100003E00ULL >>
 }  // namespace
 
 std::string squeeze_spaces(std::string_view s) {
+    std::string out(s.size(), '\0');
+    out.resize(static_cast<std::size_t>(squeeze_spaces_to(s, out.data()) - out.data()));
+    return out;
+}
+
+char* squeeze_spaces_to(std::string_view s, char* const begin) {
     // Written through a pointer into a buffer of the input's size (the output is never longer).
     // Every header value of every message goes through here, so runs without white space are
     // copied sixteen bytes at a time; only white space itself is looked at byte by byte.
-    std::string out(s.size(), '\0');
-    char* const begin = out.data();
     char* w = begin;
     const char* p = s.data();
     const char* const end = p + s.size();
@@ -207,8 +211,7 @@ std::string squeeze_spaces(std::string_view s) {
         while (p != end && space_byte(static_cast<unsigned char>(*p)));
         if (p != end && w != begin) *w++ = ' ';
     }
-    out.resize(static_cast<std::size_t>(w - begin));
-    return out;
+    return w;
 }
 
 std::string html_to_text(std::string_view html) {
