@@ -146,6 +146,35 @@ private:
     std::string_view bytes_;
 };
 
+// One parser per thread, handed each message's stream in turn. A new parser per message allocated
+// its 4 KiB scan buffer every time, and that allocation paid for glibc consolidating the small
+// blocks the previous message had freed (2.5% of bounce-parse).
+class ThreadParser {
+public:
+    ThreadParser() : parser_(g_mime_parser_new()), idle_(g_mime_stream_mem_new()) {}
+
+    // The parser reading `stream` as a message for the life of this object; afterwards it reads
+    // an empty stream of its own, so it keeps no reference to the message's bytes.
+    class Attached {
+    public:
+        Attached(ThreadParser& owner, GMimeStream* stream) : owner_(owner) {
+            g_mime_parser_init_with_stream(owner_.parser_.get(), stream);
+            g_mime_parser_set_format(owner_.parser_.get(), GMIME_FORMAT_MESSAGE);
+        }
+        ~Attached() { g_mime_parser_init_with_stream(owner_.parser_.get(), owner_.idle_.get()); }
+        Attached(const Attached&) = delete;
+        Attached& operator=(const Attached&) = delete;
+        GMimeParser* get() const { return owner_.parser_.get(); }
+
+    private:
+        ThreadParser& owner_;
+    };
+
+private:
+    GPtr<GMimeParser> parser_;
+    GPtr<GMimeStream> idle_;
+};
+
 bool is_seven_bit(std::string_view s) {
     for (unsigned char c : s)
         if (c >= 0x80) return false;
@@ -328,8 +357,8 @@ std::optional<Message> load_message(std::string_view bytes) {
     if (bytes.empty()) return std::nullopt;
     BorrowedBytes borrowed(bytes);
     GPtr<GMimeStream> stream(borrowed.stream());
-    GPtr<GMimeParser> parser(g_mime_parser_new_with_stream(stream.get()));
-    g_mime_parser_set_format(parser.get(), GMIME_FORMAT_MESSAGE);
+    thread_local ThreadParser thread_parser;
+    ThreadParser::Attached parser(thread_parser, stream.get());
     GPtr<GMimeMessage> message(g_mime_parser_construct_message(parser.get(), nullptr));
     if (!message) return std::nullopt;
 
