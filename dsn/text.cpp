@@ -101,16 +101,24 @@ std::size_t ifind(std::string_view haystack, std::string_view needle, std::size_
 }
 
 std::string normalize_newlines(std::string_view s) {
-    if (s.empty()) return {};
+    std::string out;
+    normalize_newlines_into(s, out);
+    return out;
+}
+
+void normalize_newlines_into(std::string_view s, std::string& out) {
     const char* p = s.data();
     const char* const end = p + s.size();
-    const char* cr = static_cast<const char*>(std::memchr(p, '\r', s.size()));
-    if (!cr) return std::string(s);
+    const char* cr = s.empty() ? nullptr : static_cast<const char*>(std::memchr(p, '\r', s.size()));
+    if (!cr) {
+        out.assign(s);
+        return;
+    }
     // Written through a pointer into a buffer of the input's size (the output is never longer).
     // Messages with CR line ends have one every few dozen bytes, so the text up to the next CR is
     // copied and searched sixteen bytes at a time here rather than by a memchr and a memcpy call
     // per line, which cost several times as much.
-    std::string out(s.size(), '\0');
+    out.resize(s.size());
     char* const begin = out.data();
     const std::size_t lead = static_cast<std::size_t>(cr - p);
     std::memcpy(begin, p, lead);
@@ -141,7 +149,6 @@ std::string normalize_newlines(std::string_view s) {
         *w++ = *p++;
     }
     out.resize(static_cast<std::size_t>(w - begin));
-    return out;
 }
 
 std::vector<std::string_view> split_lines(std::string_view s) {

@@ -26,6 +26,8 @@ inline bool icontains(std::string_view haystack, std::string_view lower_needle) 
 
 // Converts CRLF and lone CR to LF. Returns the input unchanged when it holds no CR.
 std::string normalize_newlines(std::string_view s);
+// The same written to `out` (replacing its contents), so that a caller can reuse one buffer.
+void normalize_newlines_into(std::string_view s, std::string& out);
 
 // Splits on LF; the pieces point into `s`.
 std::vector<std::string_view> split_lines(std::string_view s);
