@@ -208,6 +208,17 @@ class Leg:
         self.results = []  # one dict per round
 
 
+def wrk_problems(w):
+    """What wrk itself saw go wrong: answers other than 2xx/3xx, socket errors, timeouts."""
+    problems = []
+    if w["status_errors"]:
+        problems.append("%d non-2xx answers" % w["status_errors"])
+    socket_errors = w["connect_errors"] + w["read_errors"] + w["write_errors"]
+    if socket_errors or w["timeouts"]:
+        problems.append("%d socket errors, %d timeouts" % (socket_errors, w["timeouts"]))
+    return problems
+
+
 def run_floor(args, procs, tmp, leg, pool):
     port_file = os.path.join(tmp, "floor-%s.port" % leg.provider)
     if os.path.exists(port_file):
@@ -222,7 +233,7 @@ def run_floor(args, procs, tmp, leg, pool):
     p.send_signal(signal.SIGTERM)
     p.wait(timeout=15)
     ok = w["requests"] - w["status_errors"]
-    return {"wrk": w, "ok": ok, "events": ok * leg.events_per_request, "cpu": cpu, "problems": []}
+    return {"wrk": w, "ok": ok, "events": ok * leg.events_per_request, "cpu": cpu, "problems": wrk_problems(w)}
 
 
 def hooks_config(path, work, port, threads, cert_dir):
@@ -286,12 +297,10 @@ def run_hooks(args, procs, tmp, leg, pool, cert_dir, round_no):
 
     ok = w["requests"] - w["status_errors"]
     answered_events = ok * leg.events_per_request
-    problems = []
-    if w["status_errors"]:
-        problems.append("%d non-2xx answers" % w["status_errors"])
+    problems = wrk_problems(w)
     if w["repeats"]:
         # Repeats are duplicates: answered 200 but stored once, so the events figure uses the outbox.
-        problems.append("request pool too small: %d repeated requests (raise the pool knob)" % w["repeats"])
+        problems.append("request pool too small: %d repeated requests (raise SENDGRID_REQUESTS or SNS_REQUESTS)" % w["repeats"])
         verified = min(answered_events, stored)
     else:
         verified = answered_events
