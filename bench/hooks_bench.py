@@ -202,9 +202,9 @@ def count_outbox(path):
 
 
 class Leg:
-    def __init__(self, name, provider, pool_name, events_per_request, hooks):
+    def __init__(self, name, provider, pool_name, events_per_request, hooks, binary=None):
         self.name, self.provider, self.pool_name = name, provider, pool_name
-        self.events_per_request, self.hooks = events_per_request, hooks
+        self.events_per_request, self.hooks, self.binary = events_per_request, hooks, binary
         self.results = []  # one dict per round
 
 
@@ -260,13 +260,13 @@ cert_cache_dir = "%(certs)s"
 
 
 def run_hooks(args, procs, tmp, leg, pool, cert_dir, round_no):
-    work = os.path.join(tmp, "hooks-%s-%d" % (leg.provider, round_no))
+    work = os.path.join(tmp, "hooks-%s-%d-%s" % (leg.provider, round_no, "baseline" if leg.binary != args.hooks else "this"))
     os.mkdir(work)
     config = os.path.join(work, "bounce-hooks.toml")
     for _ in range(5):
         port = free_port()
         hooks_config(config, work, port, args.server_threads, cert_dir)
-        argv = [args.hooks, "-c", config, "-f"] + (["--allow-root"] if os.geteuid() == 0 else [])
+        argv = [leg.binary, "-c", config, "-f"] + (["--allow-root"] if os.geteuid() == 0 else [])
         p = procs.start(argv, os.path.join(work, "bounce-hooks.log"))
         deadline = time.monotonic() + 15
         while time.monotonic() < deadline and p.poll() is None and not healthy(port):
@@ -281,12 +281,21 @@ def run_hooks(args, procs, tmp, leg, pool, cert_dir, round_no):
     cpu_before = cpu_seconds(p.pid)
     w = run_wrk(args, port, pool, os.path.join(tmp, "wrk.log"))
     cpu = cpu_seconds(p.pid) - cpu_before
-    stored = count_outbox(os.path.join(work, "outbox.sqlite"))
+    # Requests in flight when wrk stopped are still being committed: count once the outbox stands still.
+    outbox = os.path.join(work, "outbox.sqlite")
+    stored, deadline = -1, time.monotonic() + 30
+    while time.monotonic() < deadline:
+        now_stored = count_outbox(outbox)
+        if now_stored == stored:
+            break
+        stored = now_stored
+        time.sleep(0.5)
     # Every stored event must also reach the file sink (fsynced batches); bounded wait.
     sink_file = os.path.join(work, "events.jsonl")
     deadline = time.monotonic() + 60 + stored / 500.0
     while time.monotonic() < deadline and count_lines(sink_file) < stored:
         time.sleep(0.2)
+    stored = count_outbox(outbox)
     in_sink = count_lines(sink_file)
     p.send_signal(signal.SIGTERM)
     try:
@@ -339,6 +348,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", required=True)
     ap.add_argument("--hooks", help="bounce-hooks binary (default BUILD/bounce-hooks)")
+    ap.add_argument("--baseline", help="another bounce-hooks binary: one more leg per provider, same rounds (A/B)")
     ap.add_argument("--duration", type=int, default=10)
     ap.add_argument("--rounds", type=int, default=1)
     ap.add_argument("--batch", type=int, default=20)
@@ -351,7 +361,7 @@ def main():
     args.hooks = args.hooks or os.path.join(args.build, "bounce-hooks")
     args.floor = os.path.join(args.build, "bench-hooks-floor")
     signer = os.path.join(args.build, "bench-hooks-signer")
-    for binary in (args.hooks, args.floor, signer):
+    for binary in (args.hooks, args.floor, signer) + ((args.baseline,) if args.baseline else ()):
         if not os.access(binary, os.X_OK):
             raise SystemExit("%s is not built (cmake --build build --target bounce-hooks bench-hooks-floor "
                              "bench-hooks-signer)" % binary)
@@ -378,9 +388,13 @@ def main():
               "load before: %s" % (args.wrk_threads, args.connections, args.duration, args.server_threads,
                                    open("/proc/loadavg").read().split(" ", 3)[:3]), flush=True)
         legs = [Leg("floor, SendGrid bodies", "sendgrid", sg_pool, args.batch, False),
-                Leg("bounce-hooks SendGrid x%d" % args.batch, "sendgrid", sg_pool, args.batch, True),
+                Leg("bounce-hooks SendGrid x%d" % args.batch, "sendgrid", sg_pool, args.batch, True, args.hooks),
                 Leg("floor, SNS bodies", "ses", sns_pool_file, 1, False),
-                Leg("bounce-hooks SNS (SES bounce)", "ses", sns_pool_file, 1, True)]
+                Leg("bounce-hooks SNS (SES bounce)", "ses", sns_pool_file, 1, True, args.hooks)]
+        if args.baseline:
+            legs.insert(2, Leg("baseline SendGrid x%d" % args.batch, "sendgrid", sg_pool, args.batch, True, args.baseline))
+            legs.append(Leg("baseline SNS (SES bounce)", "ses", sns_pool_file, 1, True, args.baseline))
+        floor_sg, hooks_sg, floor_sns, hooks_sns = legs[0], legs[1], legs[3 if args.baseline else 2], legs[-2 if args.baseline else -1]
         for round_no in range(1, args.rounds + 1):
             print("round %d" % round_no, flush=True)
             for leg in legs:
@@ -409,12 +423,19 @@ def main():
                 med([r["wrk"]["p50_us"] / 1000 for r in rs]), med([r["wrk"]["p99_us"] / 1000 for r in rs]),
                 sum(r["wrk"]["status_errors"] for r in rs), med([r["cpu"] * 1e6 / max(r["ok"], 1) for r in rs])))
         print()
-        for floor, hooks, what in ((legs[0], legs[1], "SendGrid"), (legs[2], legs[3], "SNS")):
+        for floor, hooks, what in ((floor_sg, hooks_sg, "SendGrid"), (floor_sns, hooks_sns, "SNS")):
             ratios = [per_second(h)[0] / per_second(f)[0] for f, h in zip(floor.results, hooks.results)]
             best = max(per_second(h)[0] for h in hooks.results) / max(per_second(f)[0] for f in floor.results)
             print("%-8s bounce-hooks / floor requests/s: %.2f (best / best %.2f)" % (what, med(ratios), best))
             eps = med([per_second(h)[1] for h in hooks.results])
             print("%-8s events/s / target %d: %.1fx" % (what, TARGET_EVENTS_PER_SECOND, eps / TARGET_EVENTS_PER_SECOND))
+        if args.baseline:
+            for hooks, baseline, what in ((hooks_sg, legs[2], "SendGrid"), (hooks_sns, legs[-1], "SNS")):
+                ratios = [per_second(h)[0] / per_second(b)[0] for h, b in zip(hooks.results, baseline.results)]
+                cpu = [(h["cpu"] / max(h["ok"], 1)) / (b["cpu"] / max(b["ok"], 1))
+                       for h, b in zip(hooks.results, baseline.results)]
+                print("%-8s bounce-hooks / baseline requests/s: %.2f, CPU per request: %.2f (medians of rounds)"
+                      % (what, med(ratios), med(cpu)))
         if failed:
             print("\nPROBLEMS were reported above: some figures do not count as verified.")
     finally:

@@ -9,6 +9,7 @@
 # and the ratios bounce-hooks / floor requests/s and events/s / target 5000. See docs/bench.md.
 #
 # Environment: BUILD_DIR (default <repo>/build), BOUNCE_HOOKS (another bounce-hooks binary),
+# BASELINE_HOOKS (A/B: one more bounce-hooks leg per provider with this binary, in the same rounds),
 # DURATION (10 s per leg), ROUNDS (1), BATCH (20 events per SendGrid request), CONNECTIONS (16),
 # WRK_THREADS (2), SERVER_THREADS (16, [hooks] threads and the floor's), SENDGRID_REQUESTS and
 # SNS_REQUESTS (request pools; default 3000 and 8000 per second of DURATION).
@@ -20,4 +21,5 @@ args=(--build "$BUILD" --duration "${DURATION:-10}" --rounds "${ROUNDS:-1}" --ba
       --server-threads "${SERVER_THREADS:-16}" --sendgrid-requests "${SENDGRID_REQUESTS:-0}"
       --sns-requests "${SNS_REQUESTS:-0}")
 [ -n "${BOUNCE_HOOKS:-}" ] && args+=(--hooks "$BOUNCE_HOOKS")
+[ -n "${BASELINE_HOOKS:-}" ] && args+=(--baseline "$BASELINE_HOOKS")
 exec python3 "$ROOT/bench/hooks_bench.py" "${args[@]}"
