@@ -397,7 +397,14 @@ def main():
         floor_sg, hooks_sg, floor_sns, hooks_sns = legs[0], legs[1], legs[3 if args.baseline else 2], legs[-2 if args.baseline else -1]
         for round_no in range(1, args.rounds + 1):
             print("round %d" % round_no, flush=True)
-            for leg in legs:
+            order = list(legs)
+            if args.baseline and round_no % 2 == 0:
+                # bounce-hooks and the baseline swap places every other round, so neither always runs
+                # right after the floor.
+                for hooks in (hooks_sg, hooks_sns):
+                    i = order.index(hooks)
+                    order[i], order[i + 1] = order[i + 1], order[i]
+            for leg in order:
                 if leg.pool_name == sg_pool and time.monotonic() - sg_signed > SENDGRID_POOL_MAX_AGE:
                     sendgrid_pool(signer, sendgrid_key, sg_pool, sendgrid_requests, args.batch)
                     sg_signed = time.monotonic()
