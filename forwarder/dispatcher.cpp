@@ -175,7 +175,10 @@ struct Dispatcher::Worker {
                 record_outcomes();  // what the outbox could not take last time comes first
                 maybe_prune();
                 auto batch = outbox.claim_due(sink->name(), options.batch, options.lease);
-                if (!batch.empty() && sink->delivers_batches() && deliver_whole(batch)) continue;
+                if (!batch.empty() && sink->delivers_batches() && deliver_whole(batch)) {
+                    if (batch.size() < options.batch) sleep_until_stop(options.batch_linger);
+                    continue;
+                }
                 const auto claimed_at = std::chrono::steady_clock::now();
                 bool failed = false;
                 std::chrono::milliseconds pause{0};

@@ -32,6 +32,11 @@ struct DispatcherOptions {
     std::chrono::milliseconds poll{1000};    // picks up events enqueued by other processes
     std::chrono::milliseconds lease{120000}; // claimed events not finished by then (crash) are redone
     std::chrono::hours retention{24 * 30};   // delivered events kept this long (the dedup window)
+    // After a short batch, a sink that syncs once per batch (the file sink) waits this long before
+    // claiming again, so a bounce storm reaches it in fewer, larger batches: its fdatasyncs share
+    // the disk with the outbox commits that SMTP acceptance waits on. The first event of a burst
+    // still goes out at once.
+    std::chrono::milliseconds batch_linger{25};
 };
 
 class Dispatcher {

@@ -16,7 +16,7 @@ TEST_PKGS=(
 EXTRA_PKGS=()
 for arg in "$@"; do
   case "$arg" in
-    --bench) EXTRA_PKGS+=(libsisimai-perl hyperfine valgrind) ;;
+    --bench) EXTRA_PKGS+=(libsisimai-perl hyperfine valgrind wrk) ;;
     --fuzz) EXTRA_PKGS+=(clang-14 libfuzzer-14-dev libclang-rt-14-dev) ;;
     --package) EXTRA_PKGS+=(dpkg-dev systemd) ;;
   esac
