@@ -2,6 +2,8 @@
 // text/rfc822-headers: "Name: value" lines, folded continuation lines, groups split by blank lines.
 #pragma once
 
+#include <cstddef>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -9,14 +11,20 @@
 namespace dsn {
 
 struct Field {
-    std::string name;   // as written
-    std::string value;  // unfolded, trimmed
+    std::string_view name;   // as written
+    std::string_view value;  // unfolded, trimmed
 };
 
+// The fields keep their text in one buffer of their own, which the views of `all()` point into:
+// a message has a few dozen header fields, and a string or two for each was a tenth of the
+// allocations of loading it. Copies get a buffer of their own; moves keep the buffer.
 class Fields {
 public:
     Fields() = default;
-    explicit Fields(std::vector<Field> fields) : fields_(std::move(fields)) {}
+    Fields(const Fields& other);
+    Fields& operator=(const Fields& other);
+    Fields(Fields&&) noexcept = default;
+    Fields& operator=(Fields&&) noexcept = default;
 
     // First value of `name` (case-insensitive), or empty.
     std::string_view get(std::string_view name) const;
@@ -24,10 +32,25 @@ public:
     std::vector<std::string_view> get_all(std::string_view name) const;
     bool empty() const { return fields_.empty(); }
     const std::vector<Field>& all() const { return fields_; }
-    void add(std::string name, std::string value) { fields_.push_back({std::move(name), std::move(value)}); }
+
+    // Building: reserve() the total size of the text once (names and values as given, before any
+    // squeezing), then add fields; each call writes into the reserved buffer.
+    void reserve(std::size_t fields, std::size_t text_bytes);
+    // Adds `name` with `value` unfolded and its white space squeezed (text::squeeze_spaces).
+    // Needs name.size() + value.size() bytes of the reserved room.
+    void add_squeezed(std::string_view name, std::string_view value);
+    // Adds `name` with `value` as given. Needs name.size() + value.size() bytes of room.
+    void add(std::string_view name, std::string_view value);
+    // Appends `more` to the value of the last field added, after a space when that value is not
+    // empty. Needs more.size() + 1 bytes of room.
+    void extend_last(std::string_view more);
 
 private:
+    char* write_at() { return storage_.get() + used_; }
     std::vector<Field> fields_;
+    std::unique_ptr<char[]> storage_;
+    std::size_t capacity_ = 0;
+    std::size_t used_ = 0;
 };
 
 // Parses one block of fields. Lines that are not fields (no colon, or a name with spaces) end

@@ -265,9 +265,13 @@ Report parse(std::string_view bytes, const Options& options) noexcept {
     try {
         // Copy the message only when it has line ends to convert; many arrive with LF already.
         std::string_view input = bytes.substr(0, options.max_bytes);
-        std::string normalized;
+        // The converted copy goes into one buffer per thread: a new string per message was a large
+        // allocation, at which glibc consolidated the small blocks the previous message had freed.
+        // A buffer grown past a few megabytes by one big message is not kept for the next.
+        thread_local std::string normalized;
+        if (normalized.capacity() > (4U << 20)) std::string().swap(normalized);
         if (input.find('\r') != std::string_view::npos) {
-            normalized = text::normalize_newlines(input);
+            text::normalize_newlines_into(input, normalized);
             input = normalized;
         }
         std::string clipped;

@@ -26,6 +26,8 @@ inline bool icontains(std::string_view haystack, std::string_view lower_needle) 
 
 // Converts CRLF and lone CR to LF. Returns the input unchanged when it holds no CR.
 std::string normalize_newlines(std::string_view s);
+// The same written to `out` (replacing its contents), so that a caller can reuse one buffer.
+void normalize_newlines_into(std::string_view s, std::string& out);
 
 // Splits on LF; the pieces point into `s`.
 std::vector<std::string_view> split_lines(std::string_view s);
@@ -33,6 +35,9 @@ std::vector<std::string_view> split_lines(std::string_view s);
 // Joins a folded value (continuation lines starting with white space) into one line and
 // collapses runs of white space to one space.
 std::string squeeze_spaces(std::string_view s);
+// The same written to `out`, which must have room for s.size() bytes (all of which may be
+// written); returns the end of what was written.
+char* squeeze_spaces_to(std::string_view s, char* out);
 
 // Removes HTML tags and decodes the handful of entities that appear in bounce notices.
 std::string html_to_text(std::string_view html);
