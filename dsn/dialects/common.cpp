@@ -41,11 +41,21 @@ bool is_command(std::string_view word) {
 
 bool opens_marker_line(char c) { return c == ' ' || c == '-' || c == '\t' || c == '=' || c == '*' || c == '>'; }
 
-// Which bytes (lower case) can begin a marker, so most lines are passed over after one look.
+// Which bytes (lower case) can begin a marker, so most lines are passed over after one look, and
+// where each marker's first byte other than '-' lies: inside a long rule of dashes that byte rules
+// a marker out at once.
 struct MarkerStarts {
+    static constexpr std::size_t kCount = std::size(kReturnedMarkers);
     bool table[256] = {};
+    std::size_t after_dashes[kCount] = {};
     constexpr MarkerStarts() {
-        for (auto marker : kReturnedMarkers) table[static_cast<unsigned char>(marker[0])] = true;
+        for (std::size_t i = 0; i < kCount; ++i) {
+            const std::string_view marker = kReturnedMarkers[i];
+            table[static_cast<unsigned char>(marker[0])] = true;
+            std::size_t k = 0;
+            while (k + 1 < marker.size() && marker[k] == '-') ++k;
+            after_dashes[i] = k == 0 ? 1 : k;  // every marker is longer than one byte
+        }
     }
     bool has(char lower_c) const { return table[static_cast<unsigned char>(lower_c)]; }
 };
@@ -70,7 +80,10 @@ std::string_view before_returned_message(std::string_view t) {
                 const std::string_view rest = t.substr(q, eol - q);
                 for (std::size_t i = 0; i < kMarkers; ++i) {
                     const std::string_view marker = kReturnedMarkers[i];
-                    if (marker[0] != first || occurred_earlier.test(i) || !text::istarts_with(rest, marker)) continue;
+                    const std::size_t probe = kMarkerStarts.after_dashes[i];
+                    if (marker[0] != first || rest.size() < marker.size() || text::lower(rest[probe]) != marker[probe] ||
+                        occurred_earlier.test(i) || !text::istarts_with(rest, marker))
+                        continue;
                     if (text::ifind(t.substr(0, q + marker.size()), marker) == q) return t.substr(0, line);
                     occurred_earlier.set(i);
                 }
