@@ -26,17 +26,33 @@ std::string_view domain_of(std::string_view recipient) {
     return at == std::string_view::npos ? std::string_view{} : recipient.substr(at + 1);
 }
 
+// is_within, with the last byte compared first: a provider lists many names and almost every
+// one ends differently from the name asked about, so the full comparison is rarely needed.
+bool ends_within(std::string_view name_without_final_dot, std::string_view suffix) {
+    if (!suffix.empty() && !name_without_final_dot.empty() &&
+        text::lower(name_without_final_dot.back()) != text::lower(suffix.back()))
+        return false;
+    return is_within(name_without_final_dot, suffix);
+}
+
+std::string_view without_final_dots(std::string_view name) {
+    while (!name.empty() && name.back() == '.') name.remove_suffix(1);
+    return name;
+}
+
 const Provider* by_host(std::string_view host) {
+    host = without_final_dots(host);
     for (const Provider* p : kProviders)
         for (auto suffix : p->hosts)
-            if (is_within(host, suffix)) return p;
+            if (ends_within(host, suffix)) return p;
     return nullptr;
 }
 
 const Provider* by_domain(std::string_view domain) {
+    domain = without_final_dots(domain);
     for (const Provider* p : kProviders)
         for (auto suffix : p->domains)
-            if (is_within(domain, suffix)) return p;
+            if (ends_within(domain, suffix)) return p;
     return nullptr;
 }
 
