@@ -6,7 +6,8 @@
 #include "dsn/text.hpp"
 
 #include <algorithm>
-#include <bitset>
+#include <bit>
+#include <cstdint>
 #include <iterator>
 
 namespace dsn::dialects {
@@ -46,18 +47,19 @@ bool opens_marker_line(char c) { return c == ' ' || c == '-' || c == '\t' || c =
 // a marker out at once.
 struct MarkerStarts {
     static constexpr std::size_t kCount = std::size(kReturnedMarkers);
-    bool table[256] = {};
+    static_assert(kCount <= 32, "a marker's place must fit the 32-bit masks below");
+    std::uint32_t table[256] = {};  // bit i: marker i begins with this (lower-case) byte
     std::size_t after_dashes[kCount] = {};
     constexpr MarkerStarts() {
         for (std::size_t i = 0; i < kCount; ++i) {
             const std::string_view marker = kReturnedMarkers[i];
-            table[static_cast<unsigned char>(marker[0])] = true;
+            table[static_cast<unsigned char>(marker[0])] |= std::uint32_t{1} << i;
             std::size_t k = 0;
             while (k + 1 < marker.size() && marker[k] == '-') ++k;
             after_dashes[i] = k == 0 ? 1 : k;  // every marker is longer than one byte
         }
     }
-    bool has(char lower_c) const { return table[static_cast<unsigned char>(lower_c)]; }
+    std::uint32_t starting_with(char lower_c) const { return table[static_cast<unsigned char>(lower_c)]; }
 };
 constexpr MarkerStarts kMarkerStarts;
 
@@ -69,24 +71,23 @@ constexpr MarkerStarts kMarkerStarts;
 // and each marker's occurrences elsewhere are looked for only when one opens a line. Searching
 // the whole text once per marker was a sixth of the classification work.
 std::string_view before_returned_message(std::string_view t) {
-    constexpr std::size_t kMarkers = std::size(kReturnedMarkers);
-    std::bitset<kMarkers> occurred_earlier;
+    std::uint32_t occurred_earlier = 0;  // bit i: marker i occurs before the current line
     std::size_t line = 0;
     while (line < t.size()) {
         std::size_t eol = t.find('\n', line);
         if (eol == std::string_view::npos) eol = t.size();
         for (std::size_t q = line; q < eol; ++q) {
-            if (const char first = text::lower(t[q]); kMarkerStarts.has(first)) {
+            for (std::uint32_t candidates = kMarkerStarts.starting_with(text::lower(t[q])) & ~occurred_earlier;
+                 candidates != 0; candidates &= candidates - 1) {
+                const auto i = static_cast<std::size_t>(std::countr_zero(candidates));
+                const std::string_view marker = kReturnedMarkers[i];
                 const std::string_view rest = t.substr(q, eol - q);
-                for (std::size_t i = 0; i < kMarkers; ++i) {
-                    const std::string_view marker = kReturnedMarkers[i];
-                    const std::size_t probe = kMarkerStarts.after_dashes[i];
-                    if (marker[0] != first || rest.size() < marker.size() || text::lower(rest[probe]) != marker[probe] ||
-                        occurred_earlier.test(i) || !text::istarts_with(rest, marker))
-                        continue;
-                    if (text::ifind(t.substr(0, q + marker.size()), marker) == q) return t.substr(0, line);
-                    occurred_earlier.set(i);
-                }
+                const std::size_t probe = kMarkerStarts.after_dashes[i];
+                if (rest.size() < marker.size() || text::lower(rest[probe]) != marker[probe] ||
+                    !text::istarts_with(rest, marker))
+                    continue;
+                if (text::ifind(t.substr(0, q + marker.size()), marker) == q) return t.substr(0, line);
+                occurred_earlier |= std::uint32_t{1} << i;
             }
             if (!opens_marker_line(t[q])) break;
         }
