@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <stdexcept>
 
 namespace dsn::text {
 namespace {
@@ -30,11 +31,23 @@ PhraseIndex::PhraseIndex(std::span<const std::string_view> phrases, std::span<co
         std::uint32_t parent, column, child;
     };
     std::vector<Edge> edges;
+    // As many states as the phrases have distinct prefixes: in sorted order, each phrase adds
+    // what it does not share with the one before. The rows are zeroed once, at their final size.
     std::size_t most_states = 1;
-    for (std::string_view phrase : phrases) most_states += phrase.size();
+    {
+        std::vector<std::string_view> sorted(phrases.begin(), phrases.end());
+        std::sort(sorted.begin(), sorted.end());
+        std::string_view previous;
+        for (std::string_view phrase : sorted) {
+            const auto shared = std::mismatch(phrase.begin(), phrase.end(), previous.begin(), previous.end());
+            most_states += static_cast<std::size_t>(phrase.end() - shared.first);
+            previous = phrase;
+        }
+    }
+    if (most_states > std::numeric_limits<std::uint16_t>::max())
+        throw std::length_error("phrase table too large for text::PhraseIndex");
     edges.reserve(most_states);
-    // Rows for as many states as there can be, zeroed at once; the unused ones are cut off below.
-    next_.assign(most_states * columns_, 0);
+    next_ = std::vector<std::uint16_t>(most_states * columns_);
     groups_.reserve(most_states);
     first_.reserve(most_states);
     groups_.assign(1, 0);
@@ -46,7 +59,7 @@ PhraseIndex::PhraseIndex(std::span<const std::string_view> phrases, std::span<co
             const std::size_t slot = state * columns_ + column;
             if (next_[slot] == 0) {
                 const auto child = static_cast<std::uint32_t>(groups_.size());
-                next_[slot] = child;
+                next_[slot] = static_cast<std::uint16_t>(child);
                 edges.push_back({state, column, child});
                 groups_.push_back(0);
                 first_.push_back(kNoPhrase);
@@ -78,8 +91,8 @@ PhraseIndex::PhraseIndex(std::span<const std::string_view> phrases, std::span<co
     for (std::uint32_t k = begin[0]; k < begin[1]; ++k) queue.push_back(by_parent[k].child);
     for (std::size_t head = 0; head < queue.size(); ++head) {
         const std::uint32_t state = queue[head];
-        const std::uint32_t* fallback_row = next_.data() + fallback[state] * columns_;
-        std::uint32_t* row = next_.data() + state * columns_;
+        const std::uint16_t* fallback_row = next_.data() + fallback[state] * columns_;
+        std::uint16_t* row = next_.data() + state * columns_;
         std::copy(fallback_row, fallback_row + columns_, row);
         for (std::uint32_t k = begin[state]; k < begin[state + 1]; ++k) {
             const Edge& e = by_parent[k];
@@ -87,7 +100,7 @@ PhraseIndex::PhraseIndex(std::span<const std::string_view> phrases, std::span<co
             fallback[e.child] = via_fallback;
             groups_[e.child] |= groups_[via_fallback];
             first_[e.child] = std::min(first_[e.child], first_[via_fallback]);
-            row[e.column] = e.child;
+            row[e.column] = static_cast<std::uint16_t>(e.child);
             queue.push_back(e.child);
         }
     }
@@ -97,7 +110,7 @@ PhraseIndex::Hits PhraseIndex::scan(std::string_view text) const {
     std::uint64_t found = 0;
     std::uint32_t first = kNoPhrase;
     std::uint32_t state = 0;
-    const std::uint32_t* next = next_.data();
+    const std::uint16_t* next = next_.data();
     for (char c : text) {
         state = next[state * columns_ + byte_class_[static_cast<unsigned char>(c)]];
         found |= groups_[state];

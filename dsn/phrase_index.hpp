@@ -12,7 +12,8 @@ namespace dsn::text {
 
 class PhraseIndex {
 public:
-    // `phrases` are lower case and not empty; `groups[i]` (below 64) tags phrase i, e.g. with the
+    // `phrases` are lower case and not empty, with fewer than 65,536 distinct prefixes (else
+    // std::length_error); `groups[i]` (below 64) tags phrase i, e.g. with the
     // reason it decides. A match means the same as text::icontains(text, phrase).
     PhraseIndex(std::span<const std::string_view> phrases, std::span<const std::uint8_t> groups);
 
@@ -26,7 +27,7 @@ public:
 private:
     std::uint8_t byte_class_[256] = {};   // folded byte -> column (0: in no phrase)
     std::size_t columns_ = 1;
-    std::vector<std::uint32_t> next_;     // state * columns_ + column -> state
+    std::vector<std::uint16_t> next_;     // state * columns_ + column -> state
     std::vector<std::uint64_t> groups_;   // per state: groups of the phrases that end there
     std::vector<std::uint32_t> first_;    // per state: lowest phrase index that ends there
 };
