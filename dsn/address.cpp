@@ -7,17 +7,24 @@
 namespace dsn::address {
 namespace {
 
-bool is_local_char(char c) {
-    return text::is_alpha(c) || text::is_digit(c) || c == '.' || c == '!' || c == '#' || c == '$' ||
-           c == '%' || c == '&' || c == '\'' || c == '*' || c == '+' || c == '-' || c == '/' || c == '=' ||
-           c == '?' || c == '^' || c == '_' || c == '`' || c == '{' || c == '|' || c == '}' || c == '~' ||
-           static_cast<unsigned char>(c) >= 0x80;
-}
+// Which bytes may appear in a local part and in a domain, as tables: every address of every
+// message is checked byte by byte, and the chains of comparisons were most of that work.
+struct AddressBytes {
+    bool local[256] = {};
+    bool domain[256] = {};
+    constexpr AddressBytes() {
+        for (int c = 0; c < 256; ++c) {
+            const bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+            local[c] = alnum || c >= 0x80 || std::string_view(".!#$%&'*+-/=?^_`{|}~").find(static_cast<char>(c)) !=
+                                                 std::string_view::npos;
+            domain[c] = alnum || c >= 0x80 || c == '.' || c == '-' || c == '_';
+        }
+    }
+};
+constexpr AddressBytes kAddressBytes;
 
-bool is_domain_char(char c) {
-    return text::is_alpha(c) || text::is_digit(c) || c == '.' || c == '-' || c == '_' ||
-           static_cast<unsigned char>(c) >= 0x80;
-}
+bool is_local_char(char c) { return kAddressBytes.local[static_cast<unsigned char>(c)]; }
+bool is_domain_char(char c) { return kAddressBytes.domain[static_cast<unsigned char>(c)]; }
 
 // Grows an address outwards from the '@' at `at`.
 std::string_view expand_around(std::string_view s, std::size_t at) {

@@ -1,9 +1,11 @@
 #include "dsn/classify.hpp"
 
+#include "dsn/phrase_index.hpp"
 #include "dsn/reason_tables.hpp"
 #include "dsn/rhost.hpp"
 #include "dsn/text.hpp"
 
+#include <algorithm>
 #include <bitset>
 #include <cstdint>
 #include <vector>
@@ -19,9 +21,13 @@ bool status_matches(std::string_view pattern, std::string_view status) {
 }
 
 std::size_t reason_index(std::string_view reason) {
+    // Asked a few times per recipient and rule: the size and first byte settle most names without
+    // a call to compare the bytes.
     auto reasons = all_reasons();
-    for (std::size_t i = 0; i < reasons.size(); ++i)
-        if (reasons[i] == reason) return i;
+    for (std::size_t i = 0; i < reasons.size(); ++i) {
+        const std::string_view r = reasons[i];
+        if (r.size() == reason.size() && (r.empty() || r[0] == reason[0]) && r == reason) return i;
+    }
     return reasons.size();
 }
 
@@ -30,58 +36,35 @@ using ReasonSet = std::bitset<64>;
 
 bool in_first_pass(std::string_view reason);
 
-// Pairs of adjacent characters, folded to lower case and hashed into 4096 bits. A phrase can
-// occur in a text only if each of its pairs occurs there, so most of the table is ruled out with a
-// few bit tests instead of a search through the text.
-constexpr std::size_t kPairBits = 4096;
-
-inline std::uint16_t pair_hash(char a, char b) {
-    return static_cast<std::uint16_t>(((static_cast<unsigned>(static_cast<unsigned char>(text::lower(a))) << 6) ^
-                                       static_cast<unsigned char>(text::lower(b))) & (kPairBits - 1));
+// The phrase table as one automaton: each phrase tagged with its reason's index, so one pass over
+// a diagnostic tells every reason whose phrases occur in it, and the lowest phrase index tells the
+// first matching table entry. Searching the text once per phrase was half the classification.
+const text::PhraseIndex& phrase_index() {
+    static const text::PhraseIndex index = [] {
+        std::vector<std::string_view> phrases;
+        std::vector<std::uint8_t> groups;
+        for (const auto& entry : reason_phrases()) {
+            phrases.push_back(entry.phrase);
+            groups.push_back(static_cast<std::uint8_t>(reason_index(entry.reason)));
+        }
+        return text::PhraseIndex(phrases, groups);
+    }();
+    return index;
 }
 
-class PairSet {
-public:
-    explicit PairSet(std::string_view t) {
-        // operator[] rather than set()/test(): a hash is below kPairBits by construction, and the
-        // range checks were a third of building the set.
-        for (std::size_t i = 0; i + 1 < t.size(); ++i) bits_[pair_hash(t[i], t[i + 1])] = true;
-    }
-    bool has(std::uint16_t hash) const { return bits_[hash]; }
-
-private:
-    std::bitset<kPairBits> bits_;
-};
-
-// The phrase table with each reason's index, pass and character pairs resolved once, instead of
-// comparing reason names for every phrase of every recipient.
-struct IndexedPhrase {
-    std::string_view phrase;
-    std::string_view reason;
-    std::size_t reason_index;
-    bool first_pass;
-    std::vector<std::uint16_t> pairs;  // hashes of every adjacent pair of the phrase
-
-    // False only when the phrase cannot occur in the text the set was built from.
-    bool may_occur_in(const PairSet& set) const {
-        for (std::uint16_t pair : pairs)
-            if (!set.has(pair)) return false;
-        return true;
-    }
-};
-
-const std::vector<IndexedPhrase>& indexed_phrases() {
-    static const std::vector<IndexedPhrase> table = [] {
-        std::vector<IndexedPhrase> out;
+// The reasons outside the first pass, in the order of their first phrase in the table: the
+// second pass takes the first of them whose phrases occur.
+const std::vector<std::size_t>& second_pass_order() {
+    static const std::vector<std::size_t> order = [] {
+        std::vector<std::size_t> out;
         for (const auto& entry : reason_phrases()) {
-            const std::string_view p = entry.phrase;
-            std::vector<std::uint16_t> pairs;
-            for (std::size_t i = 0; i + 1 < p.size(); ++i) pairs.push_back(pair_hash(p[i], p[i + 1]));
-            out.push_back({p, entry.reason, reason_index(entry.reason), in_first_pass(entry.reason), std::move(pairs)});
+            const std::size_t index = reason_index(entry.reason);
+            if (!in_first_pass(entry.reason) && std::find(out.begin(), out.end(), index) == out.end())
+                out.push_back(index);
         }
         return out;
     }();
-    return table;
+    return order;
 }
 
 bool is_token_edge(char c) {
@@ -108,12 +91,7 @@ ReasonSet phrase_hits(std::string_view raw_diagnostic) {
     const std::string scrubbed = raw_diagnostic.find('@') == std::string_view::npos ? std::string{}
                                                                                      : without_addresses(raw_diagnostic);
     std::string_view diagnostic = scrubbed.empty() ? raw_diagnostic : std::string_view(scrubbed);
-    const PairSet pairs(diagnostic);
-    for (const auto& entry : indexed_phrases()) {
-        if (hits.test(entry.reason_index) || !entry.may_occur_in(pairs)) continue;
-        if (text::icontains(diagnostic, entry.phrase)) hits.set(entry.reason_index);
-    }
-    return hits;
+    return ReasonSet(phrase_index().scan(diagnostic).groups);
 }
 
 struct Context {
@@ -183,8 +161,8 @@ bool in_first_pass(std::string_view reason) {
 
 // The first reason outside the first pass whose phrases occur, in table order.
 std::string_view second_pass_reason(const Context& c) {
-    for (const auto& entry : indexed_phrases())
-        if (!entry.first_pass && c.hits.test(entry.reason_index)) return entry.reason;
+    for (std::size_t index : second_pass_order())
+        if (c.hits.test(index)) return all_reasons()[index];
     return {};
 }
 
@@ -200,11 +178,8 @@ bool first_pass_true(std::string_view reason, const Context& c) {
 
 std::string_view reason_from_text(std::string_view text) {
     if (text.empty()) return {};
-    const PairSet pairs(text);
-    for (const auto& entry : indexed_phrases()) {
-        if (entry.may_occur_in(pairs) && text::icontains(text, entry.phrase)) return entry.reason;
-    }
-    return {};
+    const std::size_t first = phrase_index().scan(text).first;
+    return first == text::PhraseIndex::kNone ? std::string_view{} : reason_phrases()[first].reason;
 }
 
 std::string_view reason_from_status(std::string_view status) {

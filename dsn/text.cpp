@@ -21,9 +21,8 @@ std::string_view trim(std::string_view s) {
     return s;
 }
 
-bool iequals(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i)
+bool iequals_bytes(const char* a, const char* b, std::size_t size) {
+    for (std::size_t i = 0; i < size; ++i)
         if (lower(a[i]) != lower(b[i])) return false;
     return true;
 }

@@ -15,7 +15,12 @@ inline bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <
 
 std::string to_lower(std::string_view s);
 std::string_view trim(std::string_view s);
-bool iequals(std::string_view a, std::string_view b);
+// Most comparisons (field names, commands) are between strings of different lengths: that test
+// is inlined, the byte comparison is not.
+bool iequals_bytes(const char* a, const char* b, std::size_t size);
+inline bool iequals(std::string_view a, std::string_view b) {
+    return a.size() == b.size() && iequals_bytes(a.data(), b.data(), a.size());
+}
 bool istarts_with(std::string_view s, std::string_view prefix);
 bool iends_with(std::string_view s, std::string_view suffix);
 // Case-insensitive search; `needle` must already be lower case.

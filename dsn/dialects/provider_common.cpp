@@ -29,6 +29,10 @@ bool from_system_account(const Message& message, std::initializer_list<std::stri
 
 bool from_domain(const Message& message, std::string_view domain) {
     const std::string& addr = message.from_address();
+    // Dozens of dialects ask this for every message: a host that is or ends with `domain` makes
+    // the address end with it too, so an address that does not is ruled out before the '@' is
+    // looked for.
+    if (addr.size() <= domain.size() || !text::iends_with(addr, domain)) return false;
     std::size_t at = addr.rfind('@');
     if (at == std::string::npos) return false;
     std::string_view host = std::string_view(addr).substr(at + 1);
