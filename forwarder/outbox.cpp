@@ -85,13 +85,15 @@ struct Outbox::Impl {
     std::atomic<std::uint64_t> inserted{0};
 
     struct PendingEnqueue {
-        const std::vector<Event>* events;
+        const std::vector<Event>* events = nullptr;
         EnqueueResult result;
         std::exception_ptr error;
-        bool done;
+        bool done = false;
+        bool leads = false;  // handed the next commit by the previous leader
+        // Each caller has its own, so a commit wakes only the callers it finished and the next leader.
+        std::condition_variable woken;
     };
     std::mutex group_mutex;
-    std::condition_variable group_cv;
     std::deque<PendingEnqueue*> group_queue;
     bool group_leader_active = false;
     void commit_group(const std::vector<PendingEnqueue*>& group) noexcept;
@@ -135,28 +137,40 @@ void Outbox::set_enqueue_listener(std::function<void()> listener) {
 
 // Group commit: concurrent enqueues (one milter thread per SMTP connection) share one transaction
 // and one fsync. The first caller to find no commit running becomes the leader and commits
-// everything queued so far; the others wait for its result. Each caller still returns only after
+// everything queued so far; the others wait for its result, and the oldest of those queued meanwhile
+// leads the next commit. Each caller still returns only after
 // its own events are durable, and a failed commit fails every caller in the group.
 EnqueueResult Outbox::enqueue(const std::vector<Event>& events) {
     if (events.empty()) return {};
-    Impl::PendingEnqueue mine{&events, {}, nullptr, false};
+    Impl::PendingEnqueue mine;
+    mine.events = &events;
     {
         std::unique_lock lock(impl_->group_mutex);
         impl_->group_queue.push_back(&mine);
-        while (!mine.done) {
-            if (impl_->group_leader_active) {
-                impl_->group_cv.wait(lock);
-                continue;
-            }
+        if (!impl_->group_leader_active) {
             impl_->group_leader_active = true;
+            mine.leads = true;
+        }
+        while (!mine.done && !mine.leads) mine.woken.wait(lock);
+        if (!mine.done) {
             std::vector<Impl::PendingEnqueue*> group(impl_->group_queue.begin(), impl_->group_queue.end());
             impl_->group_queue.clear();
             lock.unlock();
             impl_->commit_group(group);
             lock.lock();
-            for (auto* p : group) p->done = true;
-            impl_->group_leader_active = false;
-            impl_->group_cv.notify_all();
+            // Notified under the lock: a caller that sees `done` returns and destroys its condition
+            // variable, which must not happen while it is being notified.
+            for (auto* p : group) {
+                p->done = true;
+                if (p != &mine) p->woken.notify_one();
+            }
+            if (impl_->group_queue.empty()) {
+                impl_->group_leader_active = false;
+            } else {
+                // Leadership passes straight to the oldest waiter; no other caller is woken for it.
+                impl_->group_queue.front()->leads = true;
+                impl_->group_queue.front()->woken.notify_one();
+            }
         }
     }
     if (mine.error) std::rethrow_exception(mine.error);

@@ -1,6 +1,7 @@
 // bounce-hooks: receives provider bounce webhooks, verifies them and writes normalized events to the
 // outbox shared with bounce-milter, from which the forwarder delivers them to listmonk, Redis or a file.
 #include <CLI/CLI.hpp>
+#include <malloc.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -42,7 +43,14 @@ bool daemonize(std::string& error) {
     return true;
 }
 
+// Every outbox commit starts by dropping SQLite's page cache (the dispatcher's connection wrote in
+// between), and glibc then hands the freed top of the worker thread's arena back to the kernel, only
+// to fault the same pages in again for the next commit: 7 % of the CPU under the SNS bench. Keeping
+// up to 64 MiB of freed memory per arena costs nothing the process would not use again at once.
+void keep_freed_memory() { mallopt(M_TRIM_THRESHOLD, 64 * 1024 * 1024); }
+
 int run(int argc, char** argv) {
+    keep_freed_memory();
     CLI::App app{"bounce-hooks: verified provider bounce webhooks for listmonk"};
     std::string config_path = "/etc/bounce-milter/bounce-milter.toml";
     bool check_config = false, foreground = false, allow_root = false;

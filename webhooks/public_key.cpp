@@ -14,7 +14,23 @@
 
 namespace webhooks {
 
-PublicKey::~PublicKey() { EVP_PKEY_free(key_); }
+PublicKey::~PublicKey() {
+    EVP_MD_CTX_free(prepared_sha1_);
+    EVP_MD_CTX_free(prepared_sha256_);
+    EVP_PKEY_free(key_);
+}
+
+void PublicKey::prepare_contexts() {
+    auto prepare = [this](const EVP_MD* md) -> EVP_MD_CTX* {
+        EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+        if (ctx != nullptr && EVP_DigestVerifyInit(ctx, nullptr, md, nullptr, key_) == 1) return ctx;
+        EVP_MD_CTX_free(ctx);
+        ERR_clear_error();
+        return nullptr;
+    };
+    prepared_sha1_ = prepare(EVP_sha1());
+    prepared_sha256_ = prepare(EVP_sha256());
+}
 
 namespace {
 std::optional<std::int64_t> asn1_unix(const ASN1_TIME* t) {
@@ -54,6 +70,7 @@ std::shared_ptr<const PublicKey> PublicKey::from_rsa_certificate_pem(std::string
         return nullptr;
     }
     std::shared_ptr<PublicKey> out(new PublicKey(key));
+    out->prepare_contexts();
     out->not_before_ = *not_before;
     out->not_after_ = *not_after;
     return out;
@@ -81,15 +98,20 @@ std::shared_ptr<const PublicKey> PublicKey::from_p256_spki_base64(std::string_vi
         error = "public key is not EC P-256";
         return nullptr;
     }
-    return std::shared_ptr<const PublicKey>(new PublicKey(key));
+    std::shared_ptr<PublicKey> out(new PublicKey(key));
+    out->prepare_contexts();
+    return out;
 }
 
 bool PublicKey::verify(Digest digest, std::string_view message, std::string_view signature) const {
     if (signature.empty()) return false;
     EVP_MD_CTX* ctx = EVP_MD_CTX_new();
     if (ctx == nullptr) return false;
+    const EVP_MD_CTX* prepared = digest == Digest::sha1 ? prepared_sha1_ : prepared_sha256_;
     const EVP_MD* md = digest == Digest::sha1 ? EVP_sha1() : EVP_sha256();
-    bool ok = EVP_DigestVerifyInit(ctx, nullptr, md, nullptr, key_) == 1 &&
+    const bool ready = prepared != nullptr ? EVP_MD_CTX_copy_ex(ctx, prepared) == 1
+                                           : EVP_DigestVerifyInit(ctx, nullptr, md, nullptr, key_) == 1;
+    bool ok = ready &&
               EVP_DigestVerify(ctx, reinterpret_cast<const unsigned char*>(signature.data()), signature.size(),
                                reinterpret_cast<const unsigned char*>(message.data()), message.size()) == 1;
     EVP_MD_CTX_free(ctx);

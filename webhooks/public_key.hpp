@@ -10,6 +10,7 @@
 #include <string_view>
 
 typedef struct evp_pkey_st EVP_PKEY;
+typedef struct evp_md_ctx_st EVP_MD_CTX;
 
 namespace webhooks {
 
@@ -37,7 +38,14 @@ public:
 
 private:
     explicit PublicKey(EVP_PKEY* key) : key_(key) {}
+    // Verification contexts set up once per digest (EVP_DigestVerifyInit fetches the digest and the
+    // signature algorithm from OpenSSL's provider store, under its locks); each verify() works on a
+    // copy, so the originals are only ever read and may be shared across threads. Null when setting
+    // one up failed: verify() then initialises a context itself.
+    void prepare_contexts();
     EVP_PKEY* key_;
+    EVP_MD_CTX* prepared_sha1_ = nullptr;
+    EVP_MD_CTX* prepared_sha256_ = nullptr;
     std::int64_t not_before_ = INT64_MIN;
     std::int64_t not_after_ = INT64_MAX;
 };

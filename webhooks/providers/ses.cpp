@@ -225,8 +225,12 @@ private:
             if (const std::string status = string_field(r, "status"); !status.empty()) d.status = status;
             d.reason = kind == "Complaint" ? string_field(*detail, "complaintFeedbackType")
                                            : string_field(*detail, "bounceSubType");
-            nlohmann::json payload = *detail;
-            payload.erase(recipients_key);
+            // The details without their recipient list (copying it only to erase it cost a copy of
+            // every recipient per recipient).
+            nlohmann::json payload = nlohmann::json::object();
+            for (const auto& [key, value] : detail->items()) {
+                if (key != recipients_key) payload[key] = value;
+            }
             payload["recipient"] = r;
             payload["notificationType"] = kind;
             if (const std::string id = string_field(*mail, "messageId"); !id.empty()) payload["mailMessageId"] = id;

@@ -367,6 +367,14 @@ TEST_CASE("SES: bounce mapping, one event per recipient, campaign from headers")
         CHECK(o.events[0].email == "nope@nope.com");
         CHECK(o.events[0].type == "hard");
         CHECK(o.events[0].meta["status"] == "5.1.1");
+        // The payload is the bounce details with this one recipient instead of the whole list.
+        const nlohmann::json& payload = o.events[0].meta["payload"];
+        CHECK(!payload.contains("bouncedRecipients"));
+        CHECK(payload["recipient"]["emailAddress"] == "nope@nope.com");
+        CHECK(payload["feedbackId"] == "0102015697743d4c-619f1aa8-763f-4bea-8648-0b3bbdedd1ea-000000");
+        CHECK(payload["bounceSubType"] == "General");
+        CHECK(payload["notificationType"] == "Bounce");
+        CHECK(payload["mailMessageId"] == "010201569774384f-81311784-10dd-48a8-921f-8316c145e64d-000000");
     }
 }
 
