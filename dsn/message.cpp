@@ -8,6 +8,10 @@
 
 #include <iconv.h>
 
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/lsan_interface.h>
+#endif
+
 #include <algorithm>
 #include <map>
 #include <memory>
@@ -39,7 +43,16 @@ constexpr const char* kReturnedMessageSubtypes[] = {"rfc822", "rfc2822", "global
 void ensure_gmime() {
     static std::once_flag once;
     std::call_once(once, [] {
+#if defined(__SANITIZE_ADDRESS__)
+        // GMime's type registry keeps no pointer to an entry it replaces, so the entries g_mime_init
+        // made for these subtypes become unreachable below: 64 bytes, once per process. LeakSanitizer
+        // is told to ignore what g_mime_init allocates rather than report that on every exit.
+        __lsan_disable();
+#endif
         g_mime_init();
+#if defined(__SANITIZE_ADDRESS__)
+        __lsan_enable();
+#endif
         for (const char* subtype : kReturnedMessageSubtypes) g_mime_object_register_type("message", subtype, GMIME_TYPE_PART);
     });
 }
