@@ -4,6 +4,8 @@
 #include "dsn/fields.hpp"
 #include "dsn/text.hpp"
 
+#include "tests/unit/dsn/reference_newlines.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <string>
@@ -11,24 +13,7 @@
 
 using namespace dsn;
 
-namespace {
-
-// The straightforward version of normalize_newlines, to compare the fast one against.
-std::string reference_newlines(std::string_view s) {
-    std::string out;
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        if (s[i] != '\r') {
-            out.push_back(s[i]);
-            continue;
-        }
-        if (i + 2 < s.size() && s[i + 1] == '\r' && s[i + 2] == '\n') i += 2;
-        else if (i + 1 < s.size() && s[i + 1] == '\n') ++i;
-        out.push_back('\n');
-    }
-    return out;
-}
-
-}  // namespace
+using dsn_test::reference_newlines;
 
 TEST_CASE("CR line ends become LF at every position of the sixteen-byte blocks", "[text]") {
     for (std::size_t width = 0; width < 40; ++width) {

@@ -3,10 +3,14 @@
 // block boundaries, start offsets and the punctuation pairs the prefilter lets through.
 #include "dsn/text.hpp"
 
+#include "tests/unit/dsn/reference_newlines.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <random>
 #include <string>
+
+using dsn_test::reference_newlines;
 
 namespace {
 
@@ -90,20 +94,6 @@ std::string reference_squeeze(std::string_view s) {
         if (pending) out.push_back(' ');
         pending = false;
         out.push_back(c);
-    }
-    return out;
-}
-
-std::string reference_newlines(std::string_view s) {
-    std::string out;
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        if (s[i] != '\r') {
-            out.push_back(s[i]);
-            continue;
-        }
-        if (i + 2 < s.size() && s[i + 1] == '\r' && s[i + 2] == '\n') i += 2;
-        else if (i + 1 < s.size() && s[i + 1] == '\n') ++i;
-        out.push_back('\n');
     }
     return out;
 }
