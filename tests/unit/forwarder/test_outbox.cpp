@@ -1,5 +1,6 @@
 #include "forwarder/clock.hpp"
 #include "forwarder/outbox.hpp"
+#include "sample_event.hpp"
 #include "test_support.hpp"
 
 #include <catch2/catch.hpp>
@@ -15,12 +16,7 @@ using test_support::TempDir;
 namespace {
 
 Event make_event(const std::string& key, const std::string& email = "") {
-    Event e;
-    e.idempotency_key = key;
-    e.email = email.empty() ? key + "@example.org" : email;
-    e.type = "hard";
-    e.source = "test";
-    e.created_at = "2026-07-21T10:00:00Z";
+    Event e = test_support::sample_event(key, email);
     e.meta = {{"status", "5.1.1"}};
     return e;
 }

@@ -1,6 +1,7 @@
 // Outbox::stats(), the read-only query behind the metrics and `bounce-outbox stats`: per-sink figures
 // by delivery state, and that it neither waits for nor holds up writers on a live WAL outbox.
 #include "forwarder/outbox.hpp"
+#include "sample_event.hpp"
 #include "test_support.hpp"
 
 #include <catch2/catch.hpp>
@@ -13,15 +14,7 @@ using test_support::TempDir;
 
 namespace {
 
-Event event_with_key(const std::string& key) {
-    Event e;
-    e.idempotency_key = key;
-    e.email = key + "@example.org";
-    e.type = "hard";
-    e.source = "test";
-    e.created_at = "2026-07-21T10:00:00Z";
-    return e;
-}
+Event event_with_key(const std::string& key) { return test_support::sample_event(key); }
 
 const SinkStats& of(const std::vector<SinkStats>& stats, const std::string& sink) {
     for (const auto& s : stats)

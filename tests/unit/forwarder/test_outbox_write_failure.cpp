@@ -3,6 +3,7 @@
 // take events again. The milter relies on both: it tempfails what it could not store and keeps running.
 #include "file_size_limit.hpp"
 #include "forwarder/outbox.hpp"
+#include "sample_event.hpp"
 #include "test_support.hpp"
 
 #include <catch2/catch.hpp>
@@ -15,15 +16,7 @@ using test_support::TempDir;
 
 namespace {
 
-Event make_event(const std::string& key) {
-    Event e;
-    e.idempotency_key = key;
-    e.email = key + "@example.org";
-    e.type = "hard";
-    e.source = "test";
-    e.created_at = "2026-07-21T10:00:00Z";
-    return e;
-}
+Event make_event(const std::string& key) { return test_support::sample_event(key); }
 
 std::size_t pending(Outbox& o) {
     std::size_t n = 0;
