@@ -10,6 +10,8 @@ BUILD_PKGS=(
 )
 TEST_PKGS=(
   postfix redis-server swaks miltertest sqlite3 python3 openssl curl procps
+  # fresh-bounce test: Exim unpacked from its .deb runs with its user given by nss_wrapper
+  libnss-wrapper
   # package test: systemd-analyze verify on the .deb's units (dpkg-dev comes with build-essential)
   systemd
 )
