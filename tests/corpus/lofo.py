@@ -171,6 +171,9 @@ def main():
     all_kind = collections.Counter(k.split(":")[0] for k in families_of)
     print("rules triggered by exactly one family: " + ", ".join(
         "%s %d of %d" % (kind, by_kind[kind], all_kind[kind]) for kind in sorted(all_kind)))
+    once = collections.Counter(k.split(":")[0] for k in private if uses[k] == 1)
+    print("of those, triggered by one event only: " + ", ".join(
+        "%s %d" % (kind, once[kind]) for kind in sorted(all_kind)))
     if args.rules:
         for k in sorted(private, key=lambda k: (next(iter(families_of[k])), k)):
             print("  %-22s %3d x %s" % (next(iter(families_of[k])), uses[k], k))

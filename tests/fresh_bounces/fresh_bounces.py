@@ -181,7 +181,7 @@ def report(mta, results):
     n = len(results)
     got_dsn = sum(1 for r in results if r["dsn"])
     found = [r for r in results if r["event"]]
-    reason_ok = sum(1 for r in found if r["event"]["reason"] == r["case"].reply.reason)
+    reason_ok = sum(1 for r in found if r["event"]["reason"] in r["case"].reply.accepted_reasons())
     type_ok = sum(1 for r in found if r["event"]["type"] == r["case"].reply.type)
     uuid_ok = sum(1 for r in found if r["event"].get("subscriber_uuid") == r["case"].subscriber)
     unsure = sum(1 for r in found if r["event"]["reason"] in UNSURE)
@@ -198,7 +198,7 @@ def report(mta, results):
             tmark = "ok" if e["type"] == c.reply.type else e["type"]
             umark = "ok" if e.get("subscriber_uuid") == c.subscriber else "no"
             status = e.get("status") or "-"
-        mark = "" if e and e["reason"] == c.reply.reason and e["type"] == c.reply.type else "  <--"
+        mark = "" if e and e["reason"] in c.reply.accepted_reasons() and e["type"] == c.reply.type else "  <--"
         print("%-30s %-22s %-14s %-14s %-5s %-5s %s%s%s" % (
             c.reply.key, c.reply.receiver[:22], c.reply.reason, got, tmark, umark, status,
             "  false events: %s" % ",".join(r["false"]) if r["false"] else "", mark))

@@ -7,8 +7,10 @@ is documented. Variable parts (addresses, IPs, ids) are filled in per message: {
 {ip} the sending IP as the receiver saw it, {id} a random queue/transaction id.
 
 A 4xx reply is given once: the MTAs under test are configured to give up after the first attempt
-(Postfix maximal_queue_lifetime = 0, Exim without retry rules), so every reply ends in a failure DSN whose
-reason is still the one the words state (a full mailbox stays mailboxfull when the MTA gives up on it).
+(Postfix maximal_queue_lifetime = 0, Exim without retry rules), so every reply ends in a failure DSN. Its
+reason is the one the words state (a full mailbox stays mailboxfull when the MTA gives up on it), and
+`expired` is accepted as well: the MTA did give up after its retry period, and Exim says so in the DSN
+("retry timeout exceeded"), which Sisimai reads as expired.
 """
 from dataclasses import dataclass
 
@@ -30,6 +32,10 @@ class Reply:
     reason: str     # expected Sisimai v5.1 reason
     type: str       # expected hard | soft
     source: str
+
+    def accepted_reasons(self):
+        temporary = self.stage == "SILENT" or (self.lines and self.lines[0].startswith("4"))
+        return (self.reason, "expired") if temporary else (self.reason,)
 
 
 def _r(key, receiver, domain, stage, text, reason, type_, source):
@@ -226,6 +232,86 @@ REPLIES = [
        "mailboxfull", "soft", "sitepackage.de list of typical bounce replies (T-Online)"),
     _r("gmx-inactive", "GMX", "gmx.de", "RCPT", "550 5.2.1 <{rcpt}>... User is inactive", "suspend", "soft",
        "sitepackage.de list of typical bounce replies (GMX)"),
+    # --- more wording of the same receivers and of the MTAs and filters in front of mailboxes ---
+    _r("gmail-ptr", "Gmail", "gmail.com", "RCPT", """
+550 5.7.25 [{ip}] The IP address sending this message does not have a
+550 5.7.25 PTR record setup, or the corresponding forward DNS entry does not
+550 5.7.25 point to the sending IP. As a policy, Gmail does not accept messages
+550 5.7.25 from IPs with missing PTR records. For more information, go to
+550 5.7.25  https://support.google.com/mail/answer/81126#ip-practices {id} - gsmtp""", "requireptr", "soft",
+       GMAIL_ERRORS),
+    _r("gmail-messageid", "Gmail", "gmail.com", "DATA", """
+550 5.7.1 Messages missing a valid Message-ID header are not accepted. For more
+550 5.7.1 information, go to
+550 5.7.1  https://support.google.com/mail/?p=RfcMessageNonCompliant {id} - gsmtp""", "notcompliantrfc", "soft",
+       GMAIL_ERRORS),
+    _r("gmail-unsolicited-rate", "Gmail", "gmail.com", "RCPT", """
+421 4.7.28 [{ip}] Our system has detected an unusual rate of
+421 4.7.28 unsolicited mail originating from your IP address. To protect our
+421 4.7.28 users from spam, mail sent from your IP address has been temporarily
+421 4.7.28 rate limited. For more information, go to
+421 4.7.28  https://support.google.com/mail/?p=UnsolicitedRateLimitError {id} - gsmtp""", "blocked", "soft",
+       GMAIL_ERRORS),
+    _r("m365-banned-ip", "Microsoft 365", "contoso.onmicrosoft.com", "RCPT",
+       "550 5.7.606 Access denied, banned sending IP [{ip}]. To request removal from this list please visit "
+       "https://sender.office.com/ and follow the directions.", "blocked", "soft", MS_NDR + " (5.7.606-649)"),
+    _r("m365-dmarc", "Microsoft 365", "contoso.onmicrosoft.com", "DATA",
+       "550 5.7.509 Access denied, sending domain lists.example.com does not pass DMARC verification and has a "
+       "DMARC policy of reject.", "authfailure", "soft", MS_NDR + " (5.7.509)"),
+    _r("m365-hop-count", "Microsoft 365", "contoso.onmicrosoft.com", "DATA",
+       "554 5.4.14 Hop count exceeded - possible mail loop ATTR34", "networkerror", "soft", MS_NDR + " (5.4.14)"),
+    _r("yahoo-policy", "Yahoo", "yahoo.com", "DATA",
+       "554 5.7.9 Message not accepted for policy reasons.  See https://postmaster.yahooinc.com/error-codes",
+       "policyviolation", "soft", YAHOO),
+    _r("yahoo-mailbox-disabled", "Yahoo", "yahoo.com", "RCPT",
+       "554 30 Sorry, your message to {rcpt} cannot be delivered. This mailbox is disabled (554.30).",
+       "suspend", "soft", YAHOO),
+    _r("comcast-not-customer", "Comcast", "comcast.net", "RCPT", "550 5.1.1 <{rcpt}> Not our Customer",
+       "userunknown", "hard", "https://postmaster.comcast.net/smtp-error-codes.php"),
+    _r("comcast-bl", "Comcast", "comcast.net", "RCPT",
+       "554 resimta-ch2-18v.sys.comcast.net resimta-ch2-18v.sys.comcast.net {ip} found on one or more DNSBLs, "
+       "see http://postmaster.comcast.net/smtp-error-codes.php#BL000001", "blocked", "soft",
+       "https://postmaster.comcast.net/smtp-error-codes.php (BL000001)"),
+    _r("icloud-proofpoint-block", "iCloud", "me.com", "RCPT",
+       "550 5.7.0 Blocked - see https://support.proofpoint.com/dnsbl-lookup.cgi?ip={ip}", "blocked", "soft",
+       SMTP_CODES.format("icloud")),
+    _r("barracuda-nsu", "Barracuda", "cuda-customer.example", "RCPT",
+       "550 cuda_nsu 5.1.1 <{rcpt}>: Recipient address rejected: User unknown in virtual alias table",
+       "userunknown", "hard", SMTP_CODES.format("barracuda")),
+    _r("barracuda-brbl", "Barracuda", "cuda-customer.example", "RCPT",
+       "554 Service unavailable; Client host [{ip}] blocked using Barracuda Reputation; "
+       "http://www.barracudanetworks.com/reputation/?r=1&ip={ip}", "blocked", "soft", SMTP_CODES.format("barracuda")),
+    _r("dnsbl-sorbs-postfix", "Postfix + SORBS", "dnsbl-site.example", "RCPT",
+       "554 5.7.1 Service unavailable; Client host [{ip}] blocked using dnsbl.sorbs.net; Currently Sending Spam "
+       "See: http://www.sorbs.net/lookup.shtml?{ip}", "blocked", "soft", POSTFIX.format("default_rbl_reply")),
+    _r("postfix-no-ptr", "Postfix", "small-isp.example", "RCPT",
+       "450 4.7.1 Client host rejected: cannot find your hostname, [{ip}]", "requireptr", "soft",
+       POSTFIX.format("reject_unknown_client_hostname")),
+    _r("postfix-system-storage", "Postfix", "small-isp.example", "RCPT", "452 4.3.1 Insufficient system storage",
+       "systemfull", "soft", POSTFIX.format("queue_minfree")),
+    _r("policyd-spf", "Postfix + policyd-spf", "small-isp.example", "RCPT",
+       "550 5.7.23 <{rcpt}>: Recipient address rejected: Message rejected due to: SPF fail - not authorized. "
+       "Please see http://www.openspf.net/Why?s=mfrom;id=bounces@lists.example.com;ip={ip};r=<UNKNOWN>",
+       "authfailure", "soft", "postfix-policyd-spf-python(1), reject reply"),
+    _r("opendmarc-reject", "OpenDMARC", "small-isp.example", "DATA",
+       "550 5.7.1 rejected by DMARC policy for lists.example.com", "authfailure", "soft",
+       "opendmarc.conf(5), RejectFailures (reply text)"),
+    _r("exim-sender-verify", "Exim", "exim-site.example", "RCPT", """
+550 Verification failed for <bounces@lists.example.com>
+550 Unrouteable address
+550 Sender verify failed""", "rejected", "soft", "Exim spec, ACL verify = sender (default message)"),
+    _r("qmail-rcpthosts", "qmail", "qmail-site.example", "RCPT",
+       "553 sorry, that domain isn't in my list of allowed rcpthosts (#5.7.1)", "norelaying", "soft",
+       "qmail-smtpd(8), rcpthosts"),
+    _r("qmail-databytes", "qmail", "qmail-site.example", "DATA",
+       "552 sorry, that message size exceeds my databytes limit (#5.3.4)", "mesgtoobig", "soft",
+       "qmail-smtpd(8), databytes"),
+    _r("sendmail-disk", "Sendmail", "sendmail-site.example", "RCPT",
+       "452 4.4.5 Insufficient disk space; try again later", "systemfull", "soft", "sendmail, MinFreeBlocks reply"),
+    _r("sendmail-user-unknown", "Sendmail", "sendmail-site.example", "RCPT", "550 5.1.1 <{rcpt}>... User unknown",
+       "userunknown", "hard", "sendmail, local mailer reply"),
+    _r("null-mx", "RFC 7505 receiver", "null-mx.example", "RCPT", "556 5.1.10 Recipient address has null MX",
+       "notaccept", "hard", "RFC 7505 section 4.3"),
     _r("greeting-timeout", "unresponsive MX", "slow-mx.example", "SILENT", "", "expired", "soft",
        "RFC 5321 4.5.3.2 (timeouts); the MTA gives up after its queue lifetime"),
 ]
