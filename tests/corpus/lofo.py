@@ -61,21 +61,67 @@ def trace_rules(trace_bin, files):
     return rules
 
 
+def explain_supported(parse_bin):
+    r = subprocess.run([parse_bin, "--help"], capture_output=True, text=True, timeout=60)
+    return "--explain" in r.stdout
+
+
+def explain_rules(text, base_dir=""):
+    """{(file, recipient): [rule, ...]} from `bounce-parse --explain` text (issue 13 item 6): a line
+    "LABEL: kind, N events" per message, then per event "  RCPT -> REASON / TYPE" and indented
+    "label: value" lines. Read here: 'recipient found by' (decoder, "enriched by dialect X"),
+    'matched phrases' (the decided reason's phrases) and 'reason decided by' (the rule, in words).
+    Every rule read here decided or supported the verdict, so each is marked as agreeing."""
+    rules, label, key = {}, None, None
+    for line in text.splitlines():
+        if line and not line.startswith(" ") and ": " in line:
+            label = line.rsplit(": ", 1)[0]
+            key = None
+        elif line.startswith("  ") and not line.startswith("    ") and " -> " in line and label is not None:
+            rcpt, _, verdict = line.strip().partition(" -> ")
+            key = (os.path.join(base_dir, label) if base_dir else label, rcpt)
+            rules[key] = {"reason": verdict.split(" / ")[0].strip(), "rules": []}
+        elif line.startswith("    ") and key is not None and ": " in line:
+            name, _, value = line.strip().partition(": ")
+            if value == "(none)":
+                continue
+            entry = rules[key]
+            if name == "recipient found by":
+                decoder, _, enriched = value.partition(", enriched by dialect ")
+                entry["rules"].append("decoder:" + decoder.strip())
+                if enriched:
+                    entry["rules"].append("decoder:" + enriched.strip())
+            elif name == "matched phrases":
+                for phrase in value.split('", "'):
+                    entry["rules"].append("phrase+%s:%s" % (entry["reason"], phrase.strip('"')))
+            elif name == "reason decided by":
+                entry["rules"].append("decided+" + value)
+    return {k: v["rules"] for k, v in rules.items()}
+
+
+def explain_trace(parse_bin, files, batch=200):
+    out = {}
+    for i in range(0, len(files), batch):
+        r = subprocess.run([parse_bin, "--explain", *files[i:i + batch]], capture_output=True, text=True, timeout=600)
+        out.update(explain_rules(r.stdout))
+    return out
+
+
 def rule_key(rule):
     """The rule without its agreement mark, so a row is one rule whatever verdict it met."""
     if rule.startswith("decoder:"):
         return rule
-    for prefix in ("phrase", "status", "rhost"):
+    for prefix in ("phrase", "status", "rhost", "decided"):
         if rule.startswith(prefix):
             return prefix + ":" + rule[len(prefix) + 1:]
     return rule
 
 
 def agrees(rule):
-    return rule[:7] in ("phrase+", "status+") or rule.startswith("rhost+")
+    return rule[:7] in ("phrase+", "status+") or rule.startswith(("rhost+", "decided+"))
 
 
-def collect(corpus, parse_bin, trace_bin, sets):
+def collect(corpus, parse_bin, trace_bin, sets, source):
     expected = load_expected(os.path.join(corpus, "expected.tsv"))
     files = []
     for subset in sets:
@@ -83,7 +129,7 @@ def collect(corpus, parse_bin, trace_bin, sets):
         if os.path.isdir(folder):
             files += [os.path.join(folder, f) for f in sorted(os.listdir(folder))]
     parsed = {obj["file"]: obj for obj in run_json_lines([parse_bin], files)}
-    rules = trace_rules(trace_bin, files)
+    rules = explain_trace(parse_bin, files) if source == "explain" else trace_rules(trace_bin, files)
     rows = []  # one per expected failed recipient: (family, expected row, event or None, rules)
     events_by_family = collections.defaultdict(list)
     for path in files:
@@ -104,7 +150,10 @@ def collect(corpus, parse_bin, trace_bin, sets):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--bin", required=True, help="path to bounce-parse")
-    ap.add_argument("--trace", required=True, help="path to rule_trace")
+    ap.add_argument("--trace", help="path to rule_trace")
+    ap.add_argument("--rules-from", choices=("auto", "trace", "explain"), default="auto",
+                    help="rule_trace (matched evidence) or bounce-parse --explain (the deciding rule); "
+                         "auto: explain when bounce-parse has it, else the trace")
     ap.add_argument("--corpus", required=True, help="path to shared/corpus/sisimai")
     ap.add_argument("--sets", default="eml", help="subfolders to read (dos/ and mac/ repeat eml/ with other line ends)")
     ap.add_argument("--rules", action="store_true", help="list every rule only one family triggers")
@@ -114,7 +163,12 @@ def main():
         print("corpus not found at %s; skipping" % args.corpus)
         return 0
 
-    rows, events_by_family = collect(args.corpus, args.bin, args.trace, args.sets.split(","))
+    source = args.rules_from
+    if source == "auto":
+        source = "explain" if explain_supported(args.bin) else "trace"
+    if source == "trace" and not args.trace:
+        ap.error("--trace is needed when bounce-parse has no --explain")
+    rows, events_by_family = collect(args.corpus, args.bin, args.trace, args.sets.split(","), source)
 
     # Which families trigger each rule (matched evidence, whatever the verdict).
     families_of = collections.defaultdict(set)
@@ -141,14 +195,18 @@ def main():
         # Found without a private decoder: RFC 3464 (or ARF) read it, or a dialect other families also need.
         shared_decoder = any(d in SHARED_DECODERS or d not in private for d in decoders)
         s["lofo_found"] += shared_decoder
-        support = [rule_key(x) for x in rules if agrees(x)]
+        # What supports the verdict: the agreeing table rows; the named deciding rule only when no row
+        # is known (a rule named in words, "status code", is shared by every family).
+        support = [rule_key(x) for x in rules if agrees(x) and not x.startswith("decided+")] or \
+            [rule_key(x) for x in rules if x.startswith("decided+")]
         s["private_support"] += bool(support) and all(k in private for k in support)
         s["lofo_reason"] += reason_ok and shared_decoder and not (support and all(k in private for k in support))
 
     def pct(a, b):
         return 100.0 * a / b if b else 100.0
 
-    print("Leave-one-family-out estimate (rules from rule_trace; see tests/corpus/lofo.py)")
+    print("Leave-one-family-out estimate (rules from %s; see tests/corpus/lofo.py)" % (
+        "bounce-parse --explain" if source == "explain" else "rule_trace"))
     header = "%-24s %5s %7s %7s %7s %7s %8s %8s %8s" % (
         "family", "rows", "recall", "type", "reason", "unsure%", "private", "lofo-rc", "lofo-rs")
     print(header)
