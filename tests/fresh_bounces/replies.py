@@ -312,6 +312,34 @@ REPLIES = [
        "userunknown", "hard", "sendmail, local mailer reply"),
     _r("null-mx", "RFC 7505 receiver", "null-mx.example", "RCPT", "556 5.1.10 Recipient address has null MX",
        "notaccept", "hard", "RFC 7505 section 4.3"),
+    _r("gmail-low-reputation", "Gmail", "gmail.com", "RCPT", """
+421 4.7.0 [{ip}] Our system has detected that this message is
+421 4.7.0 suspicious due to the very low reputation of the sending IP address.
+421 4.7.0 To protect our users from spam, mail sent from your IP address has
+421 4.7.0 been temporarily rate limited. For more information, go to
+421 4.7.0  https://support.google.com/mail/answer/188131 {id} - gsmtp""", "badreputation", "soft", GMAIL_ERRORS),
+    _r("gmail-domain-policy", "Gmail", "googlemail.com", "DATA", """
+550 5.7.1 The user or domain that you are sending to (or from) has a policy that
+550 5.7.1 prohibited the mail that you sent. Please contact your domain
+550 5.7.1 administrator for further details. For more information, go to
+550 5.7.1  https://support.google.com/a/answer/172179 {id} - gsmtp""", "policyviolation", "soft", GMAIL_ERRORS),
+    _r("m365-mime-limit", "Microsoft 365", "contoso.onmicrosoft.com", "DATA",
+       "554 5.6.211 Invalid MIME Content: Single text value size (32004) exceeded allowed maximum (32000) for the "
+       "'X-Long-Header' header.", "contenterror", "soft", MS_NDR + " (5.6.211)"),
+    _r("netease-dtspm", "NetEase 163", "163.com", "DATA",
+       "554 DT:SPM 163 smtp14,EsCowADHHu1{id}, please see http://mail.163.com/help/help_spam_16.htm?ip={ip}"
+       "&hostid=smtp14&time=1796630400", "spamdetected", "soft",
+       "https://help.mail.163.com (SMTP error codes: DT:SPM, content judged spam)"),
+    _r("exim-spam-score", "Exim + SpamAssassin", "exim-site.example", "DATA",
+       "550 This message scored 17.3 spam points.", "spamdetected", "soft",
+       "Exim spec, content scanning at ACL time (spam condition example)"),
+    _r("exim-malware", "Exim + ClamAV", "exim-site.example", "DATA",
+       "550 This message contains a virus (Eicar-Signature).", "virusdetected", "soft",
+       "Exim spec, content scanning at ACL time (malware condition example)"),
+    _r("cyrus-nomailbox", "Cyrus LMTP", "cyrus-site.example", "RCPT", "550 5.1.1 Mailbox does not exist",
+       "userunknown", "hard", "Cyrus IMAP lmtpd (IMAP_MAILBOX_NONEXISTENT reply)"),
+    _r("sendmail-relaying-denied", "Sendmail", "sendmail-site.example", "RCPT",
+       "550 5.7.1 <{rcpt}>... Relaying denied", "norelaying", "soft", "sendmail, check_rcpt ruleset reply"),
     _r("greeting-timeout", "unresponsive MX", "slow-mx.example", "SILENT", "", "expired", "soft",
        "RFC 5321 4.5.3.2 (timeouts); the MTA gives up after its queue lifetime"),
 ]
