@@ -8,65 +8,18 @@ command returns). The binary's compiled-in exim user "Debian-exim" is given to i
 passwd file, mapped to nobody's uid; the kit binary loses its setuid bit, so every Exim process (also
 the ones that deliver the bounces it generates) keeps the environment that loads the wrapper."""
 import os
-import shutil
 import subprocess
+
+from deb_kit import KitError, kit_env, unpack_debs  # noqa: F401 (KitError: raised to the caller)
 
 # The daemon and the one library it needs that a Postfix machine lacks (checked with ldd after unpacking).
 KIT_PACKAGES = ["exim4-daemon-light", "libidn12"]
 EXIM_UID = 65534  # nobody: the uid the wrapper's "Debian-exim" gets
 
 
-class KitError(Exception):
-    pass
-
-
-def nss_wrapper_library():
-    for d in ("/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib"):
-        path = os.path.join(d, "libnss_wrapper.so")
-        if os.path.exists(path):
-            return path
-    raise KitError("libnss_wrapper.so not found (packaging/install-deps.sh installs libnss-wrapper)")
-
-
 def ensure_kit(kit_dir):
     """Unpacked Exim under kit_dir/root; downloads the packages on first use. Returns the exim binary."""
-    root = os.path.join(kit_dir, "root")
-    exim = os.path.join(root, "usr", "sbin", "exim4")
-    if not os.path.exists(exim):
-        debs = os.path.join(kit_dir, "debs")
-        os.makedirs(debs, exist_ok=True)
-        r = subprocess.run(["apt-get", "download", *KIT_PACKAGES], cwd=debs, capture_output=True, text=True,
-                           timeout=300)
-        if r.returncode != 0:
-            # A fresh machine may not have read the package lists yet.
-            subprocess.run(["apt-get", "update", "-qq"], capture_output=True, timeout=300)
-            r = subprocess.run(["apt-get", "download", *KIT_PACKAGES], cwd=debs, capture_output=True, text=True,
-                               timeout=300)
-        if r.returncode != 0:
-            raise KitError("apt-get download %s failed: %s" % (" ".join(KIT_PACKAGES), r.stderr.strip()[-500:]))
-        staging = root + ".tmp"
-        shutil.rmtree(staging, ignore_errors=True)
-        for deb in sorted(os.listdir(debs)):
-            if deb.endswith(".deb"):
-                subprocess.run(["dpkg-deb", "-x", os.path.join(debs, deb), staging], check=True, timeout=120)
-        os.chmod(os.path.join(staging, "usr", "sbin", "exim4"), 0o755)  # no setuid: see the module doc
-        os.rename(staging, root)
-    env = kit_env(kit_dir, None)
-    missing = [line for line in subprocess.run(["ldd", exim], capture_output=True, text=True, env=env).stdout.splitlines()
-               if "not found" in line]
-    if missing:
-        raise KitError("the Exim kit lacks libraries: %s" % "; ".join(m.strip() for m in missing))
-    return exim
-
-
-def kit_env(kit_dir, run_dir):
-    env = dict(os.environ)
-    env["LD_LIBRARY_PATH"] = os.path.join(kit_dir, "root", "usr", "lib", "x86_64-linux-gnu")
-    if run_dir:
-        env["LD_PRELOAD"] = nss_wrapper_library()
-        env["NSS_WRAPPER_PASSWD"] = os.path.join(run_dir, "passwd")
-        env["NSS_WRAPPER_GROUP"] = os.path.join(run_dir, "group")
-    return env
+    return unpack_debs(kit_dir, KIT_PACKAGES, os.path.join("usr", "sbin", "exim4"))
 
 
 class PrivateExim:

@@ -145,6 +145,36 @@ def run_exim(cases, work, kit_dir, timeout_s):
         silent.stop()
 
 
+def run_opensmtpd(cases, work, kit_dir):
+    from deb_kit import KitError  # noqa: E402
+    from e2e_support import free_port  # noqa: E402
+    from opensmtpd_kit import PrivateOpenSMTPD  # noqa: E402
+    if os.geteuid() != 0 or shutil.which("unshare") is None:
+        return None, "the OpenSMTPD kit needs root and unshare(1) (a private mount namespace)"
+    server = ScriptedServer(plan_for(cases), BOUNCE_ADDRESS, os.path.join(work, "captured"))
+    silent = SilentServer()
+    smtpd = None
+    try:
+        try:
+            smtpd = PrivateOpenSMTPD(kit_dir, os.path.join(work, "opensmtpd"), free_port(), server.port,
+                                     SILENT_DOMAIN, silent.port)
+        except KitError as e:
+            return None, str(e)
+        smtpd.start()
+        with smtplib.SMTP("127.0.0.1", smtpd.port, timeout=30) as smtp:
+            for c in cases:
+                smtp.sendmail(BOUNCE_ADDRESS, [c.recipient], c.message())
+        done = wait_for_captures(server, len(cases), 60)
+        note = "" if done else "only %d of %d DSNs arrived; smtpd log tail:\n%s" % (
+            len(server.captured()), len(cases), smtpd.log_text()[-3000:])
+        return server.captured(), note
+    finally:
+        if smtpd:
+            smtpd.stop()
+        server.stop()
+        silent.stop()
+
+
 def parse_all(bounce_parse, files):
     if not files:
         return {}
@@ -216,7 +246,7 @@ def report(mta, results):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--build", required=True, help="build directory (bounce-parse; the Exim kit is kept here)")
-    ap.add_argument("--mta", default="postfix,exim")
+    ap.add_argument("--mta", default="postfix,exim", help="postfix, exim, opensmtpd (comma-separated)")
     ap.add_argument("--only", default="", help="comma-separated reply keys (default: every reply)")
     ap.add_argument("--seed", type=int, default=20261207)
     ap.add_argument("--timeout", type=int, default=3, help="seconds an MTA waits for the silent MX's greeting")
@@ -227,6 +257,7 @@ def main():
 
     bounce_parse = os.path.join(os.path.abspath(args.build), "bounce-parse")
     kit_dir = os.path.join(os.path.abspath(args.build), "fresh-bounces-kit", "exim")
+    opensmtpd_kit_dir = os.path.join(os.path.abspath(args.build), "fresh-bounces-kit", "opensmtpd")
     replies = [r for r in REPLIES if not args.only or r.key in args.only.split(",")]
     rng = random.Random(args.seed)
     work = tempfile.mkdtemp(prefix="fresh-bounces-")
@@ -235,7 +266,12 @@ def main():
     started = time.monotonic()
     try:
         for mta in [m for m in args.mta.split(",") if m]:
-            cases = [Case(r, rng) for r in replies]
+            chosen = replies
+            if mta == "opensmtpd":
+                # OpenSMTPD retries a temporary failure until its queue ttl (days); only final replies
+                # give a bounce within the test.
+                chosen = [r for r in replies if not r.accepted_reasons()[1:]]
+            cases = [Case(r, rng) for r in chosen]
             mta_work = os.path.join(work, mta)
             os.makedirs(mta_work)
             t0 = time.monotonic()
@@ -243,6 +279,8 @@ def main():
                 files, note = run_postfix(cases, mta_work, args.timeout)
             elif mta == "exim":
                 files, note = run_exim(cases, mta_work, kit_dir, args.timeout)
+            elif mta == "opensmtpd":
+                files, note = run_opensmtpd(cases, mta_work, opensmtpd_kit_dir)
             else:
                 raise SystemExit("unknown MTA %s" % mta)
             if files is None:
