@@ -14,9 +14,9 @@
 #include "dsn/rhosts/provider.hpp"
 #include "dsn/text.hpp"
 
+#include <cstdio>
 #include <fstream>
 #include <iostream>
-#include <iterator>
 #include <sstream>
 #include <string>
 #include <vector>

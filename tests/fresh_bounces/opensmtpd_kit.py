@@ -9,6 +9,7 @@ It listens on a free loopback port and relays everything to the scripted receive
 import os
 import shlex
 import signal
+import socket
 import subprocess
 import time
 
@@ -53,7 +54,6 @@ match from local for any action "receiver"
         self.log = open(os.path.join(self.run_dir, "smtpd.log"), "ab")
         self.proc = subprocess.Popen(["unshare", "-m", "sh", "-c", self.script], stdout=self.log,
                                      stderr=subprocess.STDOUT, env=self.env, start_new_session=True)
-        import socket
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:

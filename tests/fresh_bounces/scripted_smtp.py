@@ -32,9 +32,10 @@ class _Handler(socketserver.StreamRequestHandler):
                 return
             line = raw.decode("utf-8", "replace").rstrip("\r\n")
             verb = line[:4].upper()
-            if verb in ("EHLO", "HELO"):
-                self.send("250-sink.test.local", "250-8BITMIME", "250 SIZE 52428800") if verb == "EHLO" else \
-                    self.send("250 sink.test.local")
+            if verb == "EHLO":
+                self.send("250-sink.test.local", "250-8BITMIME", "250 SIZE 52428800")
+            elif verb == "HELO":
+                self.send("250 sink.test.local")
             elif verb == "MAIL":
                 sender = line[line.find(":") + 1:].strip().split(" ")[0].strip("<>").lower()
                 rcpts, data_reply = [], None
