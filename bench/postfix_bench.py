@@ -12,7 +12,7 @@ capture   Distinct DSNs to a VERP bounce address over parallel SMTP connections,
 
 Legs run interleaved, ROUNDS times, on one Postfix configuration each, and the best round counts.
 Each milter setup is measured once per socket kind in --sockets (unix, inet: loopback TCP), and
-ratios compare setups on the same kind of socket. Postfix's in_flow_delay is 0: when every message is discarded, no delivery returns flow-control tokens and
+ratios compare setups on the same kind of socket (docs/bench.md, "inet leg"). Postfix's in_flow_delay is 0: when every message is discarded, no delivery returns flow-control tokens and
 the default 1 s delay throttles acceptance to about 20 messages/s.
 Needs root, the postfix package (smtp-source) and the built programs.
 """
