@@ -21,6 +21,8 @@ import socket
 import subprocess
 import time
 
+from e2e_support import free_port
+
 PACKAGES = ("sendmail-bin", "sendmail-cf", "sendmail-base")
 KIT_LAYOUT_VERSION = "1"
 NSS_WRAPPER_CANDIDATES = ("/usr/lib/x86_64-linux-gnu/libnss_wrapper.so", "/usr/lib/aarch64-linux-gnu/libnss_wrapper.so",
@@ -66,9 +68,9 @@ class SendmailKit:
 
 
 def _download_and_unpack(directory):
-    debs = os.path.join(directory, "debs")
-    shutil.rmtree(directory + ".tmp", ignore_errors=True)
+    # Built next to its final place and renamed into it, so an interrupted run leaves no half kit.
     staging = directory + ".tmp"
+    shutil.rmtree(staging, ignore_errors=True)
     os.makedirs(os.path.join(staging, "debs"))
     # apt drops to the _apt user to write the files unless told otherwise; a build tree may not be
     # writable by it.
@@ -92,7 +94,6 @@ def _download_and_unpack(directory):
         f.write(KIT_LAYOUT_VERSION + "\n")
     shutil.rmtree(directory, ignore_errors=True)
     os.rename(staging, directory)
-    del debs
 
 
 def ensure_kit(build_dir):
@@ -115,12 +116,6 @@ def ensure_kit(build_dir):
     if missing:
         raise KitError("the kit's sendmail needs %s (packaging/install-deps.sh installs them)" % ", ".join(missing))
     return kit
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class PrivateSendmail:
@@ -196,7 +191,7 @@ class PrivateSendmail:
             with open(table, "w") as f:
                 f.write("".join("%s relay:[127.0.0.1]\n" % domain for domain in routes))
             lines.append("define(`RELAY_MAILER_ARGS', `TCP $h %d')dnl" % next(iter(routes.values())))
-            lines.append("FEATURE(`mailertable', `text -k0 -v1 %s')dnl" % table.replace(" ", ""))
+            lines.append("FEATURE(`mailertable', `text -k0 -v1 %s')dnl" % table)
         lines.append(mc_tail.rstrip("\n"))
         lines += ["MAILER(`local')dnl", "MAILER(`smtp')dnl", ""]
         with open(os.path.join(d, "sendmail.mc"), "w") as f:
