@@ -254,12 +254,19 @@ def make_dsn(subscriber, recipient=None):
 
 
 def check_one_recipe(source):
+    """The docs show the shipped file's lines (its socket default and its one INPUT_MAIL_FILTER line)
+    and no other INPUT_MAIL_FILTER line."""
     line = shipped_filter_line(source)
+    with open(os.path.join(source, "packaging", "sendmail", "bounce-milter.m4")) as f:
+        recipe = [l.rstrip("\n") for l in f if not l.startswith("dnl")]
     for doc in ("README.md", os.path.join("docs", "milter.md")):
         with open(os.path.join(source, doc)) as f:
-            lines = [l.rstrip("\n") for l in f if "INPUT_MAIL_FILTER(" in l]
-        if lines != [line]:
-            raise Failure("%s shows %s, packaging/sendmail/bounce-milter.m4 has %r" % (doc, lines, line))
+            text = [l.rstrip("\n") for l in f]
+        filters = [l for l in text if "INPUT_MAIL_FILTER(" in l]
+        missing = [l for l in recipe if l not in text]
+        if filters != [line] or missing:
+            raise Failure("%s shows %s and lacks %s; packaging/sendmail/bounce-milter.m4 has %s" %
+                          (doc, filters, missing, recipe))
     log("ok 0 - README.md, docs/milter.md and packaging/sendmail/bounce-milter.m4 show one recipe: %s" % line)
 
 
