@@ -111,7 +111,7 @@ def run_postfix(cases, work, timeout_s):
         pf.start()
         with smtplib.SMTP("127.0.0.1", pf.port, timeout=30) as smtp:
             for c in cases:
-                smtp.sendmail(BOUNCE_ADDRESS, [c.recipient], c.message())
+                smtp.sendmail(BOUNCE_ADDRESS, [c.recipient], c.message().replace(b"\n", b"\r\n"))
         done = wait_for_captures(server, len(cases), 60 + 2 * timeout_s)
         note = "" if done else "only %d of %d DSNs arrived; maillog tail:\n%s" % (
             len(server.captured()), len(cases), pf.maillog_text()[-3000:])
@@ -163,7 +163,7 @@ def run_opensmtpd(cases, work, kit_dir):
         smtpd.start()
         with smtplib.SMTP("127.0.0.1", smtpd.port, timeout=30) as smtp:
             for c in cases:
-                smtp.sendmail(BOUNCE_ADDRESS, [c.recipient], c.message())
+                smtp.sendmail(BOUNCE_ADDRESS, [c.recipient], c.message().replace(b"\n", b"\r\n"))
         done = wait_for_captures(server, len(cases), 60)
         note = "" if done else "only %d of %d DSNs arrived; smtpd log tail:\n%s" % (
             len(server.captured()), len(cases), smtpd.log_text()[-3000:])
@@ -173,6 +173,34 @@ def run_opensmtpd(cases, work, kit_dir):
             smtpd.stop()
         server.stop()
         silent.stop()
+
+
+def run_sendmail(cases, work, build_dir):
+    """Sendmail 8.17 from the e2e suite's kit (tests/e2e/sendmail_kit.py, issue 16), relaying to the receiver."""
+    from sendmail_kit import KitError, PrivateSendmail, ensure_kit  # noqa: E402
+    if os.geteuid() != 0:
+        return None, "the Sendmail kit needs root"
+    server = ScriptedServer(plan_for(cases), BOUNCE_ADDRESS, os.path.join(work, "captured"))
+    sendmail = None
+    try:
+        try:
+            kit = ensure_kit(build_dir)
+            sendmail = PrivateSendmail(kit, os.path.join(work, "sendmail"), "mx-sendmail.test.local",
+                                       smart_host_port=server.port)
+            sendmail.start(os.path.join(work, "sendmail.log"))
+        except KitError as e:
+            return None, str(e)
+        with smtplib.SMTP("127.0.0.1", sendmail.port, timeout=30) as smtp:
+            for c in cases:
+                smtp.sendmail(BOUNCE_ADDRESS, [c.recipient], c.message().replace(b"\n", b"\r\n"))
+        done = wait_for_captures(server, len(cases), 60)
+        note = "" if done else "only %d of %d DSNs arrived; SMTP trace tail:\n%s" % (
+            len(server.captured()), len(cases), sendmail.trace_text()[-3000:])
+        return server.captured(), note
+    finally:
+        if sendmail:
+            sendmail.stop()
+        server.stop()
 
 
 def parse_all(bounce_parse, files):
@@ -246,7 +274,7 @@ def report(mta, results):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--build", required=True, help="build directory (bounce-parse; the Exim kit is kept here)")
-    ap.add_argument("--mta", default="postfix,exim", help="postfix, exim, opensmtpd (comma-separated)")
+    ap.add_argument("--mta", default="postfix,exim", help="postfix, exim, opensmtpd, sendmail (comma-separated)")
     ap.add_argument("--only", default="", help="comma-separated reply keys (default: every reply)")
     ap.add_argument("--seed", type=int, default=20261207)
     ap.add_argument("--timeout", type=int, default=3, help="seconds an MTA waits for the silent MX's greeting")
@@ -267,8 +295,8 @@ def main():
     try:
         for mta in [m for m in args.mta.split(",") if m]:
             chosen = replies
-            if mta == "opensmtpd":
-                # OpenSMTPD retries a temporary failure until its queue ttl (days); only final replies
+            if mta in ("opensmtpd", "sendmail"):
+                # Both retry a temporary failure for days (their queue lifetime); only final replies
                 # give a bounce within the test.
                 chosen = [r for r in replies if not r.accepted_reasons()[1:]]
             cases = [Case(r, rng) for r in chosen]
@@ -281,6 +309,8 @@ def main():
                 files, note = run_exim(cases, mta_work, kit_dir, args.timeout)
             elif mta == "opensmtpd":
                 files, note = run_opensmtpd(cases, mta_work, opensmtpd_kit_dir)
+            elif mta == "sendmail":
+                files, note = run_sendmail(cases, mta_work, os.path.abspath(args.build))
             else:
                 raise SystemExit("unknown MTA %s" % mta)
             if files is None:
