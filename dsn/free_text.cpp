@@ -193,14 +193,20 @@ std::vector<Finding> decode_free_text(const Message& message) {
     if (auto inline_fields = dialects::decode_inline_delivery_status(unquoted); !inline_fields.empty())
         return inline_fields;
     // The notice's own words are a few kilobytes; bounding them bounds every search below.
-    std::string_view human =
-        before_embedded_headers(dialects::before_returned_message(unquoted)).substr(0, kMaxNoticeBytes);
+    std::string_view notice = dialects::before_returned_message(unquoted).substr(0, kMaxNoticeBytes);
+    std::string_view human = before_embedded_headers(notice);
     std::vector<Finding> findings = address_paragraphs_with_evidence(human, not_recipients);
     if (findings.empty()) findings = addresses_next_to_errors(human, not_recipients);
     if (findings.empty()) findings = single_address_with_wording(human, not_recipients);
     // The recipients the notice lists under its own failure wording join those found beside codes
     // (a listed address often stands alone on its line, its explanation a paragraph away).
-    for (auto& listed : listing::find_listed_recipients(human, not_recipients)) {
+    auto listed_recipients = listing::find_listed_recipients(human, not_recipients);
+    // Notices that quote the original's header lines at the left margin ahead of their list
+    // ("Subject: ... / To: ... / Date: ...  was not delivered to: a@b"): header lines never
+    // look like a listed recipient, so the list is read past them.
+    if (listed_recipients.empty() && findings.empty() && human.size() < notice.size())
+        listed_recipients = listing::find_listed_recipients(notice, not_recipients);
+    for (auto& listed : listed_recipients) {
         if (findings.size() >= listing::kMaxRecipients) break;
         bool seen = false;
         for (auto& f : findings) {

@@ -78,6 +78,7 @@ const Expected kNotices[] = {
     {"x400-gateway.eml", {"gil.ives@example.org", "hana.jo@example.org"}, "failed"},
     {"hotmail-legacy-several.eml", {"ina.kemp@example.com", "jon.lund@example.com", "kai.moe@example.com"}, "failed"},
     {"sendmail-delivery-problems.eml", {"lia.noor@down.example.edu"}, "failed"},
+    {"domino-headers-first.eml", {"max.nye@notes.example.org"}, "failed"},
 };
 
 }  // namespace
