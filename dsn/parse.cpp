@@ -183,6 +183,12 @@ Report build_report(const Message& message) {
         findings = decode_arf(message);
         if (!findings.empty() || is_feedback) kind = Kind::arf;
     }
+    // A read receipt (RFC 8098 MDN, "deleted without being read" included) reports what a person
+    // did with a delivered message: no failure, whatever its wording looks like to a dialect.
+    if (kind == Kind::none && message.has_disposition_notification && message.delivery_status.empty()) {
+        report.kind = Kind::none;
+        return report;
+    }
     DialectMatches dialect_matches(message);
     const Dialect* dialect = kind == Kind::none ? dialect_matches.first_match() : nullptr;
     if (kind == Kind::none && !message.delivery_status.empty()) {
