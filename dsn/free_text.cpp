@@ -47,7 +47,8 @@ bool looks_like_failure_notice(const Message& message) {
         "mail delivery", "non-delivery", "nondeliver", "delivery problem", "could not be delivered",
         "undelivered", "rejected", "bounce", "error", "failed", "returning message", "not delivered",
         "delivery notification", "warning: message", "delayed mail", "delivery failure", "unable to deliver",
-        "user unknown", "unknown user", "virus", "delayed", "returned"};
+        "user unknown", "unknown user", "virus", "delayed", "returned", "unzustellbar", "nicht zugestellt",
+        "non remis", "non recapitabile", "no entregado", "onbestelbaar"};
     bool failure_subject = false;
     for (auto s : kSubjects)
         if (text::icontains(message.subject, s)) failure_subject = true;

@@ -62,12 +62,19 @@ constexpr std::string_view kFailureWording[] = {
     "failed recipient",       "undeliverable to",       "was undeliverable",    "is undeliverable",
     "were undeliverable",     "recipient address:",     "did not receive",        "was rejected by",      "were rejected",
     "permanent error",        "delivery failure",       "failure reasons",      "delivery problems",
+    // The same notices as localized by Exchange, Domino, Postfix and hosting providers.
+    "nicht zugestellt",       "unzustellbar",           "zustellung fehlgeschlagen", "pas pu être remis",
+    "pu être remis",          "non remis",              "échec de la remise",   "no se pudo entregar",
+    "no pudo ser entregado",  "non è stato possibile consegnare", "impossibile recapitare",
+    "niet worden bezorgd",    "onbestelbaar",           "não pôde ser entregue", "não foi possível entregar",
 };
 
 // Lines that introduce a list without saying failure themselves ("Each of the following recipients
 // was rejected", Amavis "to the following recipient(s):"): a heading only in a notice that is
 // already known to be one, and never beside success wording.
-constexpr std::string_view kListWording[] = {"following recipient", "following address", "following destination"};
+constexpr std::string_view kListWording[] = {"following recipient", "following address", "following destination",
+                                             "folgende empfänger",   "folgenden empfänger", "destinataires suivants",
+                                             "siguientes destinatarios", "destinatari seguenti"};
 
 // Words before an address that still make its line an address line: "-> a@b" (Amavis),
 // "Recipient address: a@b" (PMDF/Sun), "Failed recipient: a@b".
@@ -131,8 +138,13 @@ std::string leading_address(std::string_view line) {
     std::string_view after = rest.substr(pos + addr.size());
     while (!after.empty() && std::string_view(")>:'\". ").find(after.front()) != std::string_view::npos)
         after.remove_prefix(1);
-    const bool display_name = (opener == '<' || opener == '(') && after.empty() && pos <= 48 &&
-                              rest.substr(0, pos).find('@') == std::string_view::npos;
+    // A name is words: "(expanded from: <alias@list>)" or "Reason: <a@b>" is an explanation.
+    std::string_view name = rest.substr(0, pos - 1);
+    const bool name_like = std::all_of(name.begin(), name.end(), [](char c) {
+        return text::is_alpha(c) || c == ' ' || c == '.' || c == '-' || c == '\'' || c == '"' || c == ',' ||
+               static_cast<unsigned char>(c) >= 0x80;
+    });
+    const bool display_name = (opener == '<' || opener == '(') && after.empty() && pos <= 48 && name_like;
     return display_name ? addr : std::string{};
 }
 

@@ -81,7 +81,10 @@ std::vector<Finding> sendmail_decode(const Message& message) {
             findings.back().diagnostic = smtp::clean_diagnostic(reason);
             continue;
         }
-        if (trimmed.find('@') == std::string_view::npos || trimmed.front() == '-') continue;
+        // "(expanded from: <alias@list>)" names the address the sender wrote, which an alias
+        // turned into the one above: that one failed, the alias did not (RFC 3464's
+        // Final-Recipient versus Original-Recipient, in Sendmail's words).
+        if (trimmed.find('@') == std::string_view::npos || trimmed.front() == '-' || trimmed.front() == '(') continue;
         std::string addr = address::normalize(trimmed);
         if (addr.empty()) continue;
         Finding f;

@@ -79,6 +79,8 @@ const Expected kNotices[] = {
     {"hotmail-legacy-several.eml", {"ina.kemp@example.com", "jon.lund@example.com", "kai.moe@example.com"}, "failed"},
     {"sendmail-delivery-problems.eml", {"lia.noor@down.example.edu"}, "failed"},
     {"domino-headers-first.eml", {"max.nye@notes.example.org"}, "failed"},
+    {"sendmail-expanded-alias.eml", {"quentin.roe@far.example.net"}, "failed"},
+    {"german-unzustellbar.eml", {"rolf.sander@mail.example.de"}, "failed"},
 };
 
 }  // namespace
