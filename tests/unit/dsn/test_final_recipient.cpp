@@ -64,3 +64,25 @@ TEST_CASE("Final-Recipient names the event when an alias expanded", "[dsn][rfc34
         CHECK(report.events[0].recipient == "team@example.org");
     }
 }
+
+TEST_CASE("Sendmail's '(expanded from: <alias>)' is not a second failed recipient", "[dsn][sendmail]") {
+    const std::string head =
+        "From: Mail Delivery Subsystem <MAILER-DAEMON@relay.example.org>\n"
+        "To: news@lists.example.com\n"
+        "Subject: Returned mail: see transcript for details\n\n"
+        "   ----- The following addresses had permanent fatal errors -----\n";
+    SECTION("an alias that expanded to another address: that address failed") {
+        auto report = dsn::parse(head + "<quentin.roe@far.example.net>\n"
+                                        "    (reason: 550 5.1.1 User unknown)\n"
+                                        "    (expanded from: <sales@relay.example.org>)\n");
+        REQUIRE(report.events.size() == 1);
+        CHECK(report.events[0].recipient == "quentin.roe@far.example.net");
+    }
+    SECTION("an alias that expanded to a program: the alias is the address that failed") {
+        auto report = dsn::parse(head + "\"|/usr/local/bin/catch-mail\"\n"
+                                        "    (reason: 75)\n"
+                                        "    (expanded from: <sales@relay.example.org>)\n");
+        REQUIRE(report.events.size() == 1);
+        CHECK(report.events[0].recipient == "sales@relay.example.org");
+    }
+}
