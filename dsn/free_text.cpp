@@ -16,48 +16,6 @@ namespace {
 
 constexpr std::size_t kMaxNoticeBytes = 256U << 10;
 
-// A failure notice comes from a mail system, or is machine-generated with a failure subject or
-// failure wording of its own. A person's mail titled "error" that quotes "<a@b>: 550 ..." is not a
-// bounce, nor is a notice of success, a read receipt or an auto-reply.
-bool looks_like_failure_notice(const Message& message) {
-    // A person forwarding or answering mail ("Fwd: Undelivered Mail ...") quotes a bounce at most;
-    // the words of the quote are not a notice of this message.
-    static constexpr std::string_view kPersonalPrefixes[] = {"fwd:", "fw:", "re:", "aw:", "wg:", "tr:"};
-    // Exchange and Outlook title their notices of success and of reading so.
-    static constexpr std::string_view kNotFailureSubjects[] = {"relayed:", "delivered:", "read:", "not read:",
-                                                               "gelesen:", "lu :", "lu:"};
-    std::string_view subject = text::trim(message.subject);
-    const bool from_mail_system = dialects::from_mailer_daemon(message);
-    for (auto prefix : kPersonalPrefixes)
-        if (text::istarts_with(subject, prefix) && !from_mail_system) return false;
-    for (auto prefix : kNotFailureSubjects)
-        if (text::istarts_with(subject, prefix)) return false;
-    if (text::icontains(subject, "(success)") || text::icontains(subject, "(relay)") ||
-        text::icontains(subject, "successful mail delivery"))
-        return false;
-    if (from_mail_system) return true;
-    if (has_auto_reply_subject(message)) return false;
-    std::string_view return_path = text::trim(message.header("Return-Path"));
-    std::string envelope_sender = address::normalize(return_path);
-    const bool machine_made = message.headers.has("Auto-Submitted") || message.headers.has("X-Failed-Recipients") ||
-                              return_path == "<>" || message.content_type == "multipart/report" ||
-                              (!envelope_sender.empty() && address::is_mailer_daemon(envelope_sender));
-    static constexpr std::string_view kSubjects[] = {
-        "undeliver", "delivery fail", "delivery status notification", "returned mail", "failure notice",
-        "mail delivery", "non-delivery", "nondeliver", "delivery problem", "could not be delivered",
-        "undelivered", "rejected", "bounce", "error", "failed", "returning message", "not delivered",
-        "delivery notification", "warning: message", "delayed mail", "delivery failure", "unable to deliver",
-        "user unknown", "unknown user", "virus", "delayed", "returned", "unzustellbar", "nicht zugestellt",
-        "non remis", "non recapitabile", "no entregado", "onbestelbaar"};
-    bool failure_subject = false;
-    for (auto s : kSubjects)
-        if (text::icontains(message.subject, s)) failure_subject = true;
-    // Old gateways wrote notices from an administrator's own address with nothing machine-made
-    // in the headers; their subject and their own opening wording together still say "bounce".
-    const bool failure_wording = listing::has_failure_heading(message.text);
-    return (machine_made && (failure_subject || failure_wording)) || (failure_subject && failure_wording);
-}
-
 // Addresses that a bounce mentions but that never failed: the original sender (the bounce's own
 // To, the returned message's From) and the mail system itself.
 std::vector<std::string> sender_side_addresses(const Message& message) {
@@ -186,6 +144,48 @@ std::vector<Finding> addresses_next_to_errors(std::string_view human, const std:
 }
 
 }  // namespace
+
+// A failure notice comes from a mail system, or is machine-generated with a failure subject or
+// failure wording of its own. A person's mail titled "error" that quotes "<a@b>: 550 ..." is not a
+// bounce, nor is a notice of success, a read receipt or an auto-reply.
+bool looks_like_failure_notice(const Message& message) {
+    // A person forwarding or answering mail ("Fwd: Undelivered Mail ...") quotes a bounce at most;
+    // the words of the quote are not a notice of this message.
+    static constexpr std::string_view kPersonalPrefixes[] = {"fwd:", "fw:", "re:", "aw:", "wg:", "tr:"};
+    // Exchange and Outlook title their notices of success and of reading so.
+    static constexpr std::string_view kNotFailureSubjects[] = {"relayed:", "delivered:", "read:", "not read:",
+                                                               "gelesen:", "lu :", "lu:"};
+    std::string_view subject = text::trim(message.subject);
+    const bool from_mail_system = dialects::from_mailer_daemon(message);
+    for (auto prefix : kPersonalPrefixes)
+        if (text::istarts_with(subject, prefix) && !from_mail_system) return false;
+    for (auto prefix : kNotFailureSubjects)
+        if (text::istarts_with(subject, prefix)) return false;
+    if (text::icontains(subject, "(success)") || text::icontains(subject, "(relay)") ||
+        text::icontains(subject, "successful mail delivery"))
+        return false;
+    if (from_mail_system) return true;
+    if (has_auto_reply_subject(message)) return false;
+    std::string_view return_path = text::trim(message.header("Return-Path"));
+    std::string envelope_sender = address::normalize(return_path);
+    const bool machine_made = message.headers.has("Auto-Submitted") || message.headers.has("X-Failed-Recipients") ||
+                              return_path == "<>" || message.content_type == "multipart/report" ||
+                              (!envelope_sender.empty() && address::is_mailer_daemon(envelope_sender));
+    static constexpr std::string_view kSubjects[] = {
+        "undeliver", "delivery fail", "delivery status notification", "returned mail", "failure notice",
+        "mail delivery", "non-delivery", "nondeliver", "delivery problem", "could not be delivered",
+        "undelivered", "rejected", "bounce", "error", "failed", "returning message", "not delivered",
+        "delivery notification", "warning: message", "delayed mail", "delivery failure", "unable to deliver",
+        "user unknown", "unknown user", "virus", "delayed", "returned", "unzustellbar", "nicht zugestellt",
+        "non remis", "non recapitabile", "no entregado", "onbestelbaar"};
+    bool failure_subject = false;
+    for (auto s : kSubjects)
+        if (text::icontains(message.subject, s)) failure_subject = true;
+    // Old gateways wrote notices from an administrator's own address with nothing machine-made
+    // in the headers; their subject and their own opening wording together still say "bounce".
+    const bool failure_wording = listing::has_failure_heading(message.text);
+    return (machine_made && (failure_subject || failure_wording)) || (failure_subject && failure_wording);
+}
 
 std::vector<Finding> decode_free_text(const Message& message) {
     if (!looks_like_failure_notice(message)) return {};

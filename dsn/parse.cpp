@@ -220,7 +220,7 @@ Report build_report(const Message& message) {
         findings = decode_free_text(message);
         if (!findings.empty()) kind = Kind::dsn;
     }
-    if (findings.empty() && (kind == Kind::dsn || dialect)) {
+    if (findings.empty() && (kind == Kind::dsn || (dialect && looks_like_failure_notice(message)))) {
         // A report that names no recipient at all ("Delivery report unavailable") still
         // returned the original: its single To address is the one that failed.
         auto to = address::find_all(message.returned_headers.get("To"));
