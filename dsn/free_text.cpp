@@ -7,6 +7,7 @@
 #include "dsn/classify.hpp"
 #include "dsn/dialect.hpp"
 #include "dsn/dialects/common.hpp"
+#include "dsn/dialects/provider_common.hpp"
 #include "dsn/recipient_listing.hpp"
 #include "dsn/smtp_codes.hpp"
 #include "dsn/text.hpp"
@@ -213,10 +214,25 @@ std::vector<Finding> decode_free_text(const Message& message) {
         for (auto& f : findings) {
             if (f.recipient != listed.recipient) continue;
             seen = true;
-            // The list knows whether delivery is still being tried ("has been delayed").
-            if (listed.action == "delayed" && f.reply_code.empty() && f.status.empty()) f.action = listed.action;
+            // The list knows whether delivery is still being tried ("has been delayed"), unless
+            // the reply itself was a permanent refusal.
+            const bool permanent = smtp::status_class(f.status) == '5' || (!f.reply_code.empty() && f.reply_code[0] == '5');
+            if (listed.action == "delayed" && !permanent) f.action = listed.action;
         }
         if (!seen) findings.push_back(std::move(listed));
+    }
+    // The MTA's own header (Exim and its descendants) when the words named nobody readable.
+    if (findings.empty()) {
+        for (auto& addr : dialects::failed_recipients_header(message)) {
+            if (findings.size() >= listing::kMaxRecipients) break;
+            if (address::is_mailer_daemon(addr) || contains(not_recipients, addr)) continue;
+            Finding f;
+            f.recipient = std::move(addr);
+            f.diagnostic = std::string(text::trim(human.substr(0, 512)));
+            f.diagnostic = text::squeeze_spaces(f.diagnostic);
+            dialects::complete_from_diagnostic(f);
+            findings.push_back(std::move(f));
+        }
     }
     return findings;
 }

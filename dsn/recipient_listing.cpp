@@ -27,7 +27,7 @@ constexpr std::size_t kLaterLinesForDiagnostic = 6;
 // Postfix ("It will be retried until it is 5 days old"), Exchange ("Delivery is delayed").
 constexpr std::string_view kDelayWording[] = {
     "has been delayed",         "have been delayed",      "not yet been delivered", "transient non-fatal",
-    "delivery is delayed",      "warning message only",   "will be retried",        "delivery attempts will continue",
+    "delivery is delayed",      "warning message only",   "warning only",   "will be retried",        "delivery attempts will continue",
     "will continue to try",     "will keep trying",       "could not send message for past",
 };
 

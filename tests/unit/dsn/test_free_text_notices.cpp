@@ -81,6 +81,8 @@ const Expected kNotices[] = {
     {"domino-headers-first.eml", {"max.nye@notes.example.org"}, "failed"},
     {"sendmail-expanded-alias.eml", {"quentin.roe@far.example.net"}, "failed"},
     {"german-unzustellbar.eml", {"rolf.sander@mail.example.de"}, "failed"},
+    {"failed-recipients-header-only.eml", {"yara.zane@box.example.net"}, "failed"},
+    {"warning-only-delay.eml", {"zack.ames@slow.example.com"}, "delayed"},
 };
 
 }  // namespace
