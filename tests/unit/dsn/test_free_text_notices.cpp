@@ -146,6 +146,13 @@ TEST_CASE("Free text on hostile input: bounded events however many addresses it 
     CHECK(!report.events.empty());
     CHECK(report.events.size() <= 100);
 
+    std::string greetings =
+        "From: MAILER-DAEMON@mx.example.net\nTo: news@lists.example.com\nSubject: Undeliverable\n\n";
+    for (int i = 0; i < 100000; ++i) greetings += "user" + std::to_string(i) + "@example.org: hello\n";
+    auto greetings_report = dsn::parse(greetings);
+    CHECK(greetings_report.error.empty());
+    CHECK(greetings_report.events.size() <= 100);
+
     std::string long_line =
         "From: MAILER-DAEMON@mx.example.net\nTo: news@lists.example.com\nSubject: Undeliverable\n\n"
         "Delivery to the following recipients failed.\n\n";
