@@ -183,6 +183,12 @@ Report build_report(const Message& message) {
         findings = decode_arf(message);
         if (!findings.empty() || is_feedback) kind = Kind::arf;
     }
+    // A read receipt (RFC 8098 MDN, "deleted without being read" included) reports what a person
+    // did with a delivered message: no failure, whatever its wording looks like to a dialect.
+    if (kind == Kind::none && message.has_disposition_notification && message.delivery_status.empty()) {
+        report.kind = Kind::none;
+        return report;
+    }
     DialectMatches dialect_matches(message);
     const Dialect* dialect = kind == Kind::none ? dialect_matches.first_match() : nullptr;
     if (kind == Kind::none && !message.delivery_status.empty()) {
@@ -214,7 +220,7 @@ Report build_report(const Message& message) {
         findings = decode_free_text(message);
         if (!findings.empty()) kind = Kind::dsn;
     }
-    if (findings.empty() && (kind == Kind::dsn || dialect)) {
+    if (findings.empty() && (kind == Kind::dsn || (dialect && looks_like_failure_notice(message)))) {
         // A report that names no recipient at all ("Delivery report unavailable") still
         // returned the original: its single To address is the one that failed.
         auto to = address::find_all(message.returned_headers.get("To"));
