@@ -175,8 +175,8 @@ bool is_rejected(const Context& c) {
 // where a dedicated rule above weighs code, wording and SMTP stage together.
 constexpr std::string_view kFirstPass[] = {
     "mailboxfull", "mesgtoobig", "exceedlimit", "suspend",     "hasmoved",     "norelaying",
-    "authfailure", "userunknown", "filtered",   "requireptr",  "notcompliantrfc", "badreputation",
-    "rejected",    "hostunknown", "spamdetected", "toomanyconn", "speeding",  "blocked"};
+    "authfailure", "userunknown", "badreputation", "spamdetected", "filtered",   "requireptr",
+    "notcompliantrfc", "rejected", "hostunknown", "toomanyconn", "speeding",  "blocked"};
 
 // Reasons that name the state of the recipient's mailbox; their words outrank a status code
 // naming another such state.

@@ -63,7 +63,7 @@ TEST_CASE("addresses, brackets, quotes and line breaks do not hide a phrase", "[
     evidence.diagnostic = "Mailbox <box@example.com> is\r\n   full";
     CHECK(dsn::classify::decide_reason(evidence) == "mailboxfull");
     evidence.status = "5.1.1";
-    evidence.diagnostic = "The email account that you tried to reach doesn\xE2\x80\x99t exist";
+    evidence.diagnostic = "This user doesn\xE2\x80\x99t have a yahoo.com account";
     CHECK(dsn::classify::matching_phrases(evidence.diagnostic, "userunknown").size() >= 1);
     // A recipient named like a block list is not a block-list verdict.
     evidence.status = "5.0.0";
@@ -77,8 +77,10 @@ TEST_CASE("a generic status yields to specific wording, a specific status to vag
     SECTION("5.7.1 with user-unknown, spam and block-list wording") {
         e.status = "5.7.1";
         e.reply_code = "550";
+        e.smtp_command = "RCPT";
         e.diagnostic = "5.7.1 <someone@example.com>: user unknown";
         CHECK(dsn::classify::decide_reason(e) == "userunknown");
+        e.smtp_command = "";
         e.diagnostic = "5.7.1 message looks like spam";
         CHECK(dsn::classify::decide_reason(e) == "spamdetected");
         e.diagnostic = "5.7.1 Client host [192.0.2.1] blocked using bl.spamcop.net";
@@ -115,6 +117,7 @@ TEST_CASE("a generic status yields to specific wording, a specific status to vag
     }
     SECTION("the verdict names the deciding rule") {
         e.status = "5.7.1";
+        e.smtp_command = "RCPT";
         e.diagnostic = "5.7.1 No such user!";
         dsn::classify::Verdict why;
         CHECK(dsn::classify::decide_reason(e, &why) == "userunknown");
