@@ -224,6 +224,16 @@ std::string_view reason_from_status(std::string_view status) {
     return {};
 }
 
+std::string_view reason_from_status_subject(std::string_view status) {
+    if (status.size() < 5 || status[1] != '.' || status[3] != '.') return {};
+    for (const auto& entry : status_subject_reasons()) {
+        if (entry.code.size() != 3 || entry.code[2] != status[2]) continue;
+        if (entry.code[0] == status[0] || (entry.code[0] == 'X' && (status[0] == '4' || status[0] == '5')))
+            return entry.reason;
+    }
+    return {};
+}
+
 bool is_known_reason(std::string_view reason) { return reason_index(reason) < all_reasons().size(); }
 
 BounceType type_for(std::string_view reason, std::string_view status, std::string_view reply_code) {
@@ -301,6 +311,8 @@ std::string decide_reason(const Evidence& e, Verdict* why) {
     if (!c.status_reason.empty()) return decided("the status code", c.status_reason);
     if (!generic_reason.empty()) return decided("the generic status code, since no wording decided", generic_reason);
     if (e.action == "delayed") return decided("a delayed delivery that no evidence explains", "expired");
+    if (std::string_view by_subject = reason_from_status_subject(e.status); !by_subject.empty())
+        return decided("the class and subject of a status code the tables do not list", by_subject);
     // 500-504 are the SMTP syntax and sequence errors of RFC 5321.
     if (e.reply_code.size() == 3 && e.reply_code[0] == '5' && e.reply_code[1] == '0' && e.reply_code[2] <= '4')
         return decided("an SMTP syntax or sequence reply code (500-504)", "syntaxerror");

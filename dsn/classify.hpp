@@ -50,6 +50,10 @@ std::string_view reason_from_text(std::string_view text);
 // Reason implied by an enhanced status code, or empty when the code decides nothing.
 std::string_view reason_from_status(std::string_view status);
 
+// Reason implied by the class and subject of a status code no table row names ("5.7.999" ->
+// securityerror), or empty.
+std::string_view reason_from_status_subject(std::string_view status);
+
 // The Sisimai rule: hard for userunknown, hostunknown, hasmoved and permanent notaccept;
 // complaint for feedback; soft otherwise.
 BounceType type_for(std::string_view reason, std::string_view status, std::string_view reply_code);

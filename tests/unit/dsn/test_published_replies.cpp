@@ -126,3 +126,21 @@ TEST_CASE("a generic status yields to specific wording, a specific status to vag
         CHECK_FALSE(why.rule.empty());
     }
 }
+
+TEST_CASE("a status code no row names still says what its class and subject say", "[classify]") {
+    dsn::classify::Evidence e;
+    e.action = "failed";
+    e.diagnostic = "550 refused";
+    e.status = "5.7.999";
+    CHECK(dsn::classify::decide_reason(e) == "securityerror");
+    e.status = "4.7.999";
+    CHECK(dsn::classify::decide_reason(e) == "blocked");
+    e.status = "5.6.99";
+    CHECK(dsn::classify::decide_reason(e) == "contenterror");
+    e.status = "5.7.620";  // Microsoft 365: banned sending IP
+    CHECK(dsn::classify::decide_reason(e) == "blocked");
+    // A delayed delivery stays "expired", whatever the subject.
+    e.action = "delayed";
+    e.status = "4.4.0";
+    CHECK(dsn::classify::decide_reason(e) == "expired");
+}
