@@ -131,9 +131,9 @@ TEST_CASE("a status code no row names still says what its class and subject say"
     dsn::classify::Evidence e;
     e.action = "failed";
     e.diagnostic = "550 refused";
-    e.status = "5.7.999";
+    e.status = "5.7.99";
     CHECK(dsn::classify::decide_reason(e) == "securityerror");
-    e.status = "4.7.999";
+    e.status = "4.7.99";
     CHECK(dsn::classify::decide_reason(e) == "blocked");
     e.status = "5.6.99";
     CHECK(dsn::classify::decide_reason(e) == "contenterror");
