@@ -300,8 +300,9 @@ std::string decide_reason(const Evidence& e, Verdict* why) {
         if (reason == "suspend" && e.diagnostic_type == "x-unix")
             return decided("a local delivery program failed (X-Unix diagnostic)", "mailererror");
         if (first_pass_true(reason, c))
-            return decided(c.text_says(reason) ? "the wording, weighed with the status code and the SMTP stage"
-                                               : "the status code, weighed with the SMTP stage",
+            return decided(!c.text_says(reason)          ? "the status code, weighed with the SMTP stage"
+                           : c.status_reason == reason ? "the status code and the wording agree"
+                                                       : "the wording, weighed with the status code and the SMTP stage",
                            reason);
     }
     // Wording of the remaining reasons (system, network, policy, ...) outranks a status code whose
