@@ -747,6 +747,21 @@ constexpr ReasonPhrase kPhrases[] = {
     {"expired", "not going to try again"},
     {"expired", "could not be delivered within"},
     {"expired", "retry period"},
+
+    // --- classic plain-text notices (1990s-2000s MTAs) ---
+    // qmail-remote: "Sorry, I couldn't find any host named x. (#5.1.2)", "Connected to x but
+    // sender was rejected."; Sendmail: "User not local; please try <x>" (RFC 5321 551),
+    // "Cannot send message for 5 days", "Warning: could not send message for past 4 hours";
+    // GroupWise: "the user's mailfile is full"; Sun/Netscape Messaging: "has been replaced by".
+    {"hostunknown", "couldn't find any host named"},
+    {"hostunknown", "couldn't find any host by that name"},
+    {"rejected", "but sender was rejected"},
+    {"hasmoved", "not local; please try"},
+    {"hasmoved", "has been replaced by"},
+    {"expired", "cannot send message for"},
+    {"expired", "could not send message for"},
+    {"mailboxfull", "mailfile is full"},
+    {"mailboxfull", "mailbox is currently full"},
 };
 
 }  // namespace
