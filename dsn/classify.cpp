@@ -39,6 +39,20 @@ bool in_first_pass(std::string_view reason);
 // The phrase table as one automaton: each phrase tagged with its reason's index, so one pass over
 // a diagnostic tells every reason whose phrases occur in it, and the lowest phrase index tells the
 // first matching table entry. Searching the text once per phrase was half the classification.
+// Words that name the SMTP stage a reply answered, for reports whose fields do not ("SMTP error
+// from remote mail server after RCPT TO:<x>" (Exim), "(in reply to RCPT TO command)" (Postfix),
+// ">>> DATA" transcripts (Sendmail)). They ride in the same automaton under groups of their own.
+constexpr std::uint8_t kStageRcpt = 61, kStageData = 62, kStageMail = 63;
+struct StagePhrase {
+    std::uint8_t stage;
+    std::string_view phrase;
+};
+constexpr StagePhrase kStagePhrases[] = {
+    {kStageRcpt, "rcpt to"},          {kStageRcpt, "rcpt command"},      {kStageData, "end of data"},
+    {kStageData, "after data"},       {kStageData, "in reply to data"},  {kStageData, "data command"},
+    {kStageMail, "in reply to mail"}, {kStageMail, "after mail from"},   {kStageMail, "mail from command"},
+};
+
 const text::PhraseIndex& phrase_index() {
     static const text::PhraseIndex index = [] {
         std::vector<std::string_view> phrases;
@@ -46,6 +60,10 @@ const text::PhraseIndex& phrase_index() {
         for (const auto& entry : reason_phrases()) {
             phrases.push_back(entry.phrase);
             groups.push_back(static_cast<std::uint8_t>(reason_index(entry.reason)));
+        }
+        for (const auto& entry : kStagePhrases) {
+            phrases.push_back(entry.phrase);
+            groups.push_back(entry.stage);
         }
         return text::PhraseIndex(phrases, groups);
     }();
@@ -119,12 +137,22 @@ ReasonSet phrase_hits(std::string_view diagnostic) {
     return ReasonSet(phrase_index().scan(comparable_text(diagnostic)).groups);
 }
 
+// The SMTP stage the report names, else the one its wording names (one stage only: a transcript
+// that names several says nothing certain), else empty.
+std::string_view stage_of(const Evidence& e, const ReasonSet& hits) {
+    if (!e.smtp_command.empty()) return e.smtp_command;
+    const bool rcpt = hits.test(kStageRcpt), data = hits.test(kStageData), mail = hits.test(kStageMail);
+    if (rcpt + data + mail != 1) return {};
+    return rcpt ? "RCPT" : data ? "DATA" : "MAIL";
+}
+
 struct Context {
     const Evidence& evidence;
     std::string_view status_reason;
     ReasonSet hits;
+    std::string_view stage = stage_of(evidence, hits);
     bool text_says(std::string_view reason) const { return hits.test(reason_index(reason)); }
-    bool command_is(std::string_view command) const { return text::iequals(evidence.smtp_command, command); }
+    bool command_is(std::string_view command) const { return text::iequals(stage, command); }
 };
 
 // A recipient-unknown verdict needs either the status code or a rejection at RCPT: the same words
@@ -214,7 +242,7 @@ bool first_pass_true(std::string_view reason, const Context& c) {
 std::string_view reason_from_text(std::string_view text) {
     if (text.empty()) return {};
     const std::size_t first = phrase_index().scan(text).first;
-    return first == text::PhraseIndex::kNone ? std::string_view{} : reason_phrases()[first].reason;
+    return first >= reason_phrases().size() ? std::string_view{} : reason_phrases()[first].reason;
 }
 
 std::string_view reason_from_status(std::string_view status) {
@@ -278,8 +306,9 @@ std::string decide_reason(const Evidence& e, Verdict* why) {
     Context c{e, reason_from_status(e.status), phrase_hits(e.diagnostic) | phrase_hits(e.notice)};
     v.status_reason = c.status_reason;
     v.generic_status = is_generic_status(e.status);
+    v.stage = c.stage;
     // An addressing code (X.1.x) given at MAIL FROM is about the sender's address.
-    if (text::iequals(e.smtp_command, "MAIL") && (c.status_reason == "userunknown" || c.status_reason == "hostunknown"))
+    if (c.command_is("MAIL") && (c.status_reason == "userunknown" || c.status_reason == "hostunknown"))
         c.status_reason = "rejected";
     // A code servers send for anything decides only when the words do not: it is set aside here
     // and consulted after every phrase rule.
@@ -318,7 +347,7 @@ std::string decide_reason(const Evidence& e, Verdict* why) {
     if (e.reply_code.size() == 3 && e.reply_code[0] == '5' && e.reply_code[1] == '0' && e.reply_code[2] <= '4')
         return decided("an SMTP syntax or sequence reply code (500-504)", "syntaxerror");
     // A failure at MAIL FROM is about the sender, whatever the wording.
-    if (text::iequals(e.smtp_command, "MAIL")) return decided("refused at MAIL FROM", "rejected");
+    if (c.command_is("MAIL")) return decided("refused at MAIL FROM", "rejected");
     // Refused at connection or greeting, before any address was named: the client host was refused.
     for (std::string_view stage : {"CONN", "HELO", "EHLO"})
         if (text::iequals(e.smtp_command, stage)) return decided("refused at connection or greeting", "blocked");

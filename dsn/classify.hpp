@@ -30,6 +30,7 @@ struct Verdict {
     std::string_view rule;           // the rule that decided, in words
     std::string_view status_reason;  // what the status code alone says ("" when nothing)
     bool generic_status = false;     // the status is one servers use for anything (X.0.0, X.7.1, ...)
+    std::string_view stage;          // the SMTP stage weighed: the report's, else the one its wording names
 };
 
 // A Sisimai v5.1 reason; never empty ("undefined" when nothing fits). `why`, when given, is told

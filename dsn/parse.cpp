@@ -165,7 +165,8 @@ Event classify_finding(const Finding& f, const Identity& id, std::string_view no
         e.why.reason_rule = verdict.rule;
         e.why.status_reason = verdict.status_reason;
         e.why.generic_status = verdict.generic_status;
-        e.why.smtp_command = f.smtp_command;
+        e.why.smtp_command = verdict.stage;
+        if (f.smtp_command.empty() && !verdict.stage.empty()) e.why.smtp_command += " (named by the wording)";
         e.why.diagnostic_type = f.diagnostic_type;
         e.why.dialect_reason = f.reason;
         e.why.notice = notice;

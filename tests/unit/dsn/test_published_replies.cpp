@@ -107,6 +107,15 @@ TEST_CASE("a generic status yields to specific wording, a specific status to vag
         e.diagnostic = "550 5.1.1 account suspended";
         CHECK(dsn::classify::decide_reason(e) == "suspend");
     }
+    SECTION("the stage named in the wording counts when the report names none") {
+        e.status = "5.0.0";
+        e.diagnostic = "SMTP error from remote mail server after RCPT TO:<someone@example.com>: 550 user unknown";
+        CHECK(dsn::classify::decide_reason(e) == "userunknown");
+        e.diagnostic = "550 user unknown (in reply to end of DATA command)";
+        CHECK(dsn::classify::decide_reason(e) == "filtered");
+        e.diagnostic = "550 user unknown";
+        CHECK(dsn::classify::decide_reason(e) == "filtered");
+    }
     SECTION("onhold only when nothing decides; the type then stays soft") {
         e.status = "5.0.0";
         e.reply_code = "550";
