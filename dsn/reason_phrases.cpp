@@ -762,6 +762,24 @@ constexpr ReasonPhrase kPhrases[] = {
     {"expired", "could not send message for"},
     {"mailboxfull", "mailfile is full"},
     {"mailboxfull", "mailbox is currently full"},
+    // Exchange 2000/2003 NDR texts: "The destination server for this recipient could not be found
+    // in Domain Name Service (DNS)", "the recipient's destination e-mail system is unknown or
+    // invalid", "...did not accept the message because it was too large", "A configuration error
+    // in the e-mail system caused the message to bounce between two servers".
+    {"hostunknown", "could not be found in domain name service"},
+    {"hostunknown", "destination email system is unknown"},
+    {"hostunknown", "destination e-mail system is unknown"},
+    {"mesgtoobig", "because it was too large"},
+    {"networkerror", "bounce between two servers"},
+    // IBM Domino router: "No route found to domain x from server y", "recipient's mail file is
+    // full"; GroupWise: "the user was not found"; CommuniGate Pro: "Relaying is prohibited";
+    // Postfix: "mail forwarding loop for x"; Sendmail: "Local configuration error".
+    {"hostunknown", "no route found to domain"},
+    {"mailboxfull", "mail file is full"},
+    {"userunknown", "user was not found"},
+    {"norelaying", "relaying is prohibited"},
+    {"networkerror", "forwarding loop"},
+    {"systemerror", "configuration error"},
 };
 
 }  // namespace
