@@ -199,6 +199,12 @@ Report build_report(const Message& message, bool explain) {
         if (!findings.empty() || is_feedback) kind = Kind::arf;
         decoder = "ARF feedback report";
     }
+    // A read receipt (RFC 8098 MDN, "deleted without being read" included) reports what a person
+    // did with a delivered message: no failure, whatever its wording looks like to a dialect.
+    if (kind == Kind::none && message.has_disposition_notification && message.delivery_status.empty()) {
+        report.kind = Kind::none;
+        return report;
+    }
     DialectMatches dialect_matches(message);
     const Dialect* dialect = kind == Kind::none ? dialect_matches.first_match() : nullptr;
     if (kind == Kind::none && !message.delivery_status.empty()) {
@@ -234,7 +240,7 @@ Report build_report(const Message& message, bool explain) {
         if (!findings.empty()) kind = Kind::dsn;
         decoder = "free-text fallback (failure wording near an address)";
     }
-    if (findings.empty() && (kind == Kind::dsn || dialect)) {
+    if (findings.empty() && (kind == Kind::dsn || (dialect && looks_like_failure_notice(message)))) {
         // A report that names no recipient at all ("Delivery report unavailable") still
         // returned the original: its single To address is the one that failed.
         auto to = address::find_all(message.returned_headers.get("To"));
