@@ -125,6 +125,28 @@ TEST_CASE("Mailgun: tampered, stale, replayed and unsigned requests are refused"
         CHECK(p->handle(OwnedRequest(kMailgunBody).request).status == 200);
         CHECK(p->handle(OwnedRequest(kMailgunBody).request).status == 200);
     }
+    SECTION("a verified signature block reused with a different body is refused") {
+        const std::int64_t now = 1790000000;
+        auto p = mailgun(now);
+        // The first request verifies but is refused later (no event-data): the token is spent anyway.
+        const std::string signature_only = mailgun_body(kMailgunKey, now, "tok-reused", "{}");
+        CHECK(p->handle(OwnedRequest(signature_only).request).status == 400);
+        const std::string forged = mailgun_body(kMailgunKey, now, "tok-reused",
+            R"({"event":"failed","severity":"permanent","recipient":"victim@example.com","timestamp":1790000000})");
+        const Outcome o = p->handle(OwnedRequest(forged).request);
+        CHECK(o.status == 403);
+        CHECK(o.events.empty());
+    }
+    SECTION("a stored request's signature block with a second body is refused") {
+        const std::int64_t now = 1790000000;
+        auto p = mailgun(now);
+        Outcome first = p->handle(OwnedRequest(mailgun_body(kMailgunKey, now, "tok-two",
+            R"({"event":"failed","severity":"permanent","recipient":"a@example.com","timestamp":1790000000})")).request);
+        REQUIRE(first.status == 200);
+        CHECK(p->handle(OwnedRequest(mailgun_body(kMailgunKey, now, "tok-two",
+            R"({"event":"failed","severity":"permanent","recipient":"b@example.com","timestamp":1790000000})")).request)
+                  .status == 403);
+    }
     SECTION("missing signature block") {
         CHECK(mailgun(1403645220)->handle(OwnedRequest(R"({"event-data":{}})").request).status == 403);
     }
