@@ -125,6 +125,7 @@ forwarder::ProducerContext context_template(const conf::Config& config) {
 
 int run_backfill(const BackfillOptions& options) {
     conf::LoadResult loaded = conf::load_file(options.config_path);
+    for (const auto& w : loaded.warnings) std::cerr << w.to_string() << "\n";
     if (!loaded.config) {
         for (const auto& e : loaded.errors) std::cerr << e.to_string() << "\n";
         return 2;

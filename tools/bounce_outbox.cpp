@@ -109,6 +109,7 @@ int main(int argc, char** argv) {
             return 2;
         }
         conf::LoadResult loaded = conf::load_file(config_path);
+        for (const auto& w : loaded.warnings) std::cerr << w.to_string() << "\n";
         if (!loaded.config) {
             for (const auto& e : loaded.errors) std::cerr << e.to_string() << "\n";
             return 2;
