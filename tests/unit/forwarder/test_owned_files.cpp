@@ -89,7 +89,7 @@ TEST_CASE("control characters in logged text are escaped, so no line can be forg
     CHECK(escape_controls("a@b.c\n2026-12-07T00:00:00Z bounce-drain[error]: forged") ==
           "a@b.c\\n2026-12-07T00:00:00Z bounce-drain[error]: forged");
     CHECK(escape_controls("cr\rtab\tnul") == "cr\\rtab\\tnul");
-    CHECK(escape_controls(std::string("nul\0esc\x1b[2Jdel\x7f", 14)) == "nul\\x00esc\\x1b[2Jdel\\x7f");
+    CHECK(escape_controls(std::string("nul\0esc\x1b[2Jdel\x7f", 15)) == "nul\\x00esc\\x1b[2Jdel\\x7f");
     CHECK(escape_controls("next line\xc2\x85!") == "next line\\u0085!");  // U+0085 NEL, a C1 control
     CHECK(escape_controls("J\xc3\xb6rg \xe2\x80\x94 ok") == "J\xc3\xb6rg \xe2\x80\x94 ok");  // other UTF-8 stays
 
