@@ -26,6 +26,16 @@ void ReplayCache::mark_stored(const std::string& value) {
     if (it != entries_.end()) it->second.stored = true;
 }
 
+bool ReplayCache::seen(const std::string& value, std::int64_t now) {
+    std::lock_guard lock(mutex_);
+    const auto it = entries_.find(value);
+    return it != entries_.end() && it->second.stored && it->second.expires_at >= now;
+}
+
+void ReplayCache::remember(const std::string& value, std::int64_t expires_at, std::int64_t now) {
+    if (claim(value, std::string(), expires_at, now) != Claim::other_body) mark_stored(value);
+}
+
 void ReplayCache::purge(std::int64_t now) {
     while (!by_expiry_.empty() && by_expiry_.begin()->first < now) {
         entries_.erase(by_expiry_.begin()->second);

@@ -25,6 +25,10 @@ public:
     // The request that claimed `value` has been stored: a later identical request is a replay.
     void mark_stored(const std::string& value);
 
+    // For values whose whole body is signed (Postal's uuid): no claim needed, only "stored before?".
+    bool seen(const std::string& value, std::int64_t now);
+    void remember(const std::string& value, std::int64_t expires_at, std::int64_t now);
+
 private:
     struct Entry {
         std::int64_t expires_at;
