@@ -143,7 +143,7 @@ TEST_CASE("an empty *_file is an error, not an empty secret") {
     CHECK(r.errors[1].message.find("signing_key_file must be a string") != std::string::npos);
 }
 
-TEST_CASE("--check-config hides secrets in misspelt urls, query strings and fragments") {
+TEST_CASE("check-config hides secrets in misspelt urls, query strings and fragments") {
     const std::vector<std::string> configs = {
         // "redis:/" and "redis//": no "://", so no authority to find the password in.
         "[redis]\nurl = \"redis:/bounce:Red1sPassw0rd@redis.internal/0\"\n",
