@@ -143,6 +143,7 @@ int check_backfill_config(const std::string& config_path) {
 
 int run_backfill(const BackfillOptions& options) {
     conf::LoadResult loaded = conf::load_file(options.config_path);
+    for (const auto& w : loaded.warnings) std::cerr << w.to_string() << "\n";
     if (loaded.config) {
         for (auto& problem : conf::environment_problems(*loaded.config)) loaded.errors.push_back(problem);
     }

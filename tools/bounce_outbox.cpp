@@ -123,6 +123,7 @@ int main(int argc, char** argv) {
 
     if (outbox_path.empty() || check_config) {
         conf::LoadResult loaded = conf::load_file(config_path);
+        for (const auto& w : loaded.warnings) std::cerr << w.to_string() << "\n";
         if (loaded.config) {
             for (auto& problem : conf::environment_problems(*loaded.config)) loaded.errors.push_back(problem);
         }
