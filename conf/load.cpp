@@ -335,7 +335,8 @@ private:
     void milter(const toml::table& t) {
         const std::string s = "milter";
         allow_only(t, s, {"socket", "bounce_addresses", "on_bounce", "on_error", "max_message_bytes", "verp",
-                          "forward_delayed", "reason_types", "socket_mode", "socket_group", "user", "source"});
+                          "forward_delayed", "reason_types", "socket_mode", "socket_group", "user", "source",
+                          "forward_without_uuid", "max_events_per_report"});
         MilterConfig m;
         get(t, s, "socket", m.socket);
         if (auto problem = socket_problem(m.socket); !problem.empty()) add(*find_or(t, "socket"), "[milter] socket '" + m.socket + "' " + problem);
@@ -375,6 +376,8 @@ private:
             if (!problem.empty()) add(*find(t, "verp"), "[milter] verp '" + m.verp + "' " + problem);
         }
         get(t, s, "forward_delayed", m.forward_delayed);
+        get(t, s, "forward_without_uuid", m.forward_without_uuid);
+        get_int(t, s, "max_events_per_report", m.max_events_per_report, 1, 100);
         if (const auto* n = find(t, "reason_types")) {
             if (const auto* types = n->as_table()) {
                 for (auto&& [reason, type_node] : *types) {

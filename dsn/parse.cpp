@@ -12,6 +12,8 @@
 
 #include <algorithm>
 #include <span>
+#include <string>
+#include <unordered_set>
 #include <vector>
 
 namespace dsn {
@@ -171,22 +173,31 @@ Event classify_finding(const Finding& f, const Identity& id, std::string_view no
     return e;
 }
 
-Report build_report(const Message& message) {
+Report build_report(const Message& message, std::size_t max_recipients) {
     Report report;
     report.message_id = std::string(text::trim(message.header("Message-ID")));
 
     std::vector<Finding> findings;
+    // Applied to each decoder's findings before anything per recipient (enrichment, classification)
+    // runs, so a report naming thousands costs no more than one naming max_recipients.
+    auto cap = [&](std::vector<Finding>&& found) {
+        if (found.size() > max_recipients) {
+            found.resize(max_recipients);
+            report.recipients_capped = true;
+        }
+        return std::move(found);
+    };
     Kind kind = Kind::none;
     const bool is_feedback = message.report_type == "feedback-report" || !message.feedback_reports.empty();
     if (is_feedback || message.returned_headers.has("X-HmXmrOriginalRecipient") ||
         message.headers.has("X-Apple-Unsubscribe")) {
-        findings = decode_arf(message);
+        findings = cap(decode_arf(message));
         if (!findings.empty() || is_feedback) kind = Kind::arf;
     }
     DialectMatches dialect_matches(message);
     const Dialect* dialect = kind == Kind::none ? dialect_matches.first_match() : nullptr;
     if (kind == Kind::none && !message.delivery_status.empty()) {
-        findings = decode_rfc3464(message);
+        findings = cap(decode_rfc3464(message));
         kind = Kind::dsn;
         // The first matching dialect that can read the human text enriches the report; several
         // may match (providers reuse an MTA's wording), and the first may find nothing to add.
@@ -201,7 +212,7 @@ Report build_report(const Message& message) {
     if (kind == Kind::none || (kind == Kind::dsn && findings.empty())) {
         for (const auto& candidate : registered_dialects()) {
             if (&candidate != dialect && !dialect_matches.matches(candidate)) continue;
-            findings = candidate.decode(message);
+            findings = cap(candidate.decode(message));
             if (!findings.empty()) {
                 kind = Kind::dsn;
                 // RFC 3464 fields sometimes sit in the text itself (no MIME part of their own).
@@ -211,7 +222,7 @@ Report build_report(const Message& message) {
         }
     }
     if (findings.empty() && kind != Kind::arf) {
-        findings = decode_free_text(message);
+        findings = cap(decode_free_text(message));
         if (!findings.empty()) kind = Kind::dsn;
     }
     if (findings.empty() && (kind == Kind::dsn || dialect)) {
@@ -229,12 +240,11 @@ Report build_report(const Message& message) {
 
     Identity id = identify_original(message);
     const std::string notice = short_notice(message);
+    std::unordered_set<std::string> seen;  // recipient + action: a report may repeat a recipient
     for (const auto& f : findings) {
         if (is_not_a_failure(f.action) || f.recipient.empty()) continue;
-        bool duplicate = std::any_of(report.events.begin(), report.events.end(), [&](const Event& e) {
-            return e.recipient == f.recipient && e.action == (f.action == "delayed" ? "delayed" : "failed");
-        });
-        if (!duplicate) report.events.push_back(classify_finding(f, id, notice));
+        const std::string action = f.action == "delayed" ? "delayed" : "failed";
+        if (seen.insert(action + " " + f.recipient).second) report.events.push_back(classify_finding(f, id, notice));
     }
     report.kind = kind;
     return report;
@@ -281,7 +291,7 @@ Report parse(std::string_view bytes, const Options& options) noexcept {
         }
         auto message = load_message(input);
         if (!message) return {};
-        return build_report(*message);
+        return build_report(*message, options.max_recipients);
     } catch (const std::exception& e) {
         Report report;
         report.error = e.what();

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Writes thousands of distinct RFC 3464 bounces (Postfix-style DSNs) for load and exactly-once tests.
 
-Every DSN has its own Message-ID, original Message-ID and a random recipient, so each one yields exactly
-one event with its own idempotency key. Output: PARTS mbox files out-1.mbox .. out-PARTS.mbox (messages
+Every DSN has its own Message-ID, original Message-ID, a random recipient and that subscriber's
+X-Listmonk-Subscriber UUID in the returned headers (events without one are held, not forwarded), so each
+one yields exactly one forwarded event with its own idempotency key. Output: PARTS mbox files out-1.mbox .. out-PARTS.mbox (messages
 dealt round-robin), and a manifest (one recipient per line) to check what arrived.
 
   gen_bounces.py --count 10000 --parts 3 --out DIR [--seed 1] [--refuse-every 0]
@@ -14,6 +15,7 @@ import argparse
 import os
 import random
 import string
+import uuid
 
 TEMPLATE = """\
 From MAILER-DAEMON  Tue Jul 21 10:{minute:02d}:{second:02d} 2026
@@ -68,6 +70,7 @@ To: {rcpt}
 Subject: Our newsletter
 Message-Id: <{orig_id}@lists.example.com>
 Date: Tue, 21 Jul 2026 09:59:00 +0000
+X-Listmonk-Subscriber: {subscriber}
 
 --{boundary}--
 
@@ -91,7 +94,7 @@ def bounces(count, seed=1, refuse_every=0):
         out.append((rcpt, TEMPLATE.format(
             minute=(i // 60) % 60, second=i % 60, queue_id="%X" % rng.getrandbits(40), boundary="b-" + token(rng, 16),
             dsn_id="dsn-%d-%s" % (i, token(rng, 8)), orig_id="orig-%d-%s" % (i, token(rng, 8)), rcpt=rcpt,
-            domain=domain, octet=rng.randint(1, 254))))
+            domain=domain, octet=rng.randint(1, 254), subscriber=uuid.UUID(int=rng.getrandbits(128), version=4))))
     return out
 
 
