@@ -455,8 +455,8 @@ HeldRow read_held(sqlite::Statement& row) {
 
 std::vector<HeldRow> Outbox::list_held(const std::string& reason, std::size_t limit) {
     std::lock_guard lock(impl_->write_mutex);
-    sqlite::Statement s(impl_->worker, "SELECT id, created, body FROM held WHERE (?1 = '' OR reason = ?1) "
-                                       "ORDER BY created, id LIMIT ?2");
+    sqlite::Statement s(impl_->worker, "SELECT id, created, body FROM held WHERE reason <> 'released' "
+                                       "AND (?1 = '' OR reason = ?1) ORDER BY created, id LIMIT ?2");
     s.bind(1, reason).bind(2, static_cast<std::int64_t>(limit));
     std::vector<HeldRow> out;
     while (s.step()) out.push_back(read_held(s));
@@ -465,7 +465,7 @@ std::vector<HeldRow> Outbox::list_held(const std::string& reason, std::size_t li
 
 std::optional<HeldRow> Outbox::held(std::int64_t id) {
     std::lock_guard lock(impl_->write_mutex);
-    sqlite::Statement s(impl_->worker, "SELECT id, created, body FROM held WHERE id = ?1");
+    sqlite::Statement s(impl_->worker, "SELECT id, created, body FROM held WHERE id = ?1 AND reason <> 'released'");
     s.bind(1, id);
     if (!s.step()) return std::nullopt;
     return read_held(s);
@@ -474,7 +474,7 @@ std::optional<HeldRow> Outbox::held(std::int64_t id) {
 std::map<std::string, std::size_t> Outbox::held_counts() {
     std::lock_guard lock(impl_->reader_mutex);
     std::map<std::string, std::size_t> out{{"suspect", 0}, {"unattributed", 0}};
-    sqlite::Statement s(impl_->reader, "SELECT reason, COUNT(*) FROM held GROUP BY reason");
+    sqlite::Statement s(impl_->reader, "SELECT reason, COUNT(*) FROM held WHERE reason <> 'released' GROUP BY reason");
     while (s.step()) out[s.text(0)] = static_cast<std::size_t>(s.int64(1));
     return out;
 }
@@ -483,15 +483,19 @@ std::optional<EnqueueResult> Outbox::release_held(std::int64_t id) {
     std::optional<HeldRow> row = held(id);
     if (!row) return std::nullopt;
     // Enqueued first: a crash in between leaves the report held as well, and releasing it again
-    // finds its events already known.
+    // finds its events already known. The row stays, marked released, so that the same report read
+    // again (a second backfill of the mailbox) is recognised instead of held anew.
     EnqueueResult result = enqueue(row->report.events);
-    purge_held(id);
+    std::lock_guard lock(impl_->write_mutex);
+    sqlite::Statement s(impl_->worker, "UPDATE held SET reason = 'released' WHERE id = ?1");
+    s.bind(1, id).run();
     return result;
 }
 
 std::size_t Outbox::purge_held(std::int64_t id, const std::string& reason) {
     std::lock_guard lock(impl_->write_mutex);
-    sqlite::Statement s(impl_->worker, "DELETE FROM held WHERE (?1 = 0 OR id = ?1) AND (?2 = '' OR reason = ?2)");
+    sqlite::Statement s(impl_->worker, "DELETE FROM held WHERE reason <> 'released' AND (?1 = 0 OR id = ?1) "
+                                       "AND (?2 = '' OR reason = ?2)");
     s.bind(1, id).bind(2, reason).run();
     return static_cast<std::size_t>(impl_->worker.changes());
 }

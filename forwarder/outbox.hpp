@@ -120,7 +120,8 @@ public:
     // Held reports per reason ("suspect", "unattributed"), read like stats().
     std::map<std::string, std::size_t> held_counts();
     // Forwards a held report after all: its events are enqueued (deduplicated as usual) and the
-    // report leaves the held list. Returns the enqueue result; nullopt when there is no such report.
+    // report leaves the held list (remembered as released until pruned, so it is not held again).
+    // Returns the enqueue result; nullopt when there is no such held report.
     std::optional<EnqueueResult> release_held(std::int64_t id);
     // Deletes held reports (`id` 0 = all of `reason`, or all when `reason` is empty). Returns how many.
     std::size_t purge_held(std::int64_t id, const std::string& reason = "");

@@ -29,8 +29,8 @@ struct CaptureOutcome {
         bounce_without_events, // looks like a report but nothing could be extracted: a human should see it
         filtered,              // a report whose events the policy does not forward (e.g. delay warnings)
         recorded,              // events are durable in the outbox (new or already known)
-        held,                  // kept in the outbox but not forwarded: unattributed or suspect (attribution.hpp)
         failed,                // the outbox could not take the events
+        held,                  // kept in the outbox but not forwarded: unattributed or suspect (attribution.hpp)
     };
     Status status = Status::not_bounce;
     std::vector<CapturedEvent> events;  // for filtered and recorded
