@@ -22,6 +22,10 @@ struct MilterConfig {
     std::size_t max_message_bytes = 1u << 20;
     std::string verp;                   // e.g. "bounces+{subscriber_uuid}@lists.example.com"; empty = off
     bool forward_delayed = false;
+    // Anyone can mail the bounce address, so an event without a subscriber UUID (which only listmonk's
+    // own mail carries) is held in the outbox unless this is true.
+    bool forward_without_uuid = false;
+    std::size_t max_events_per_report = 5;  // a report naming more is held whole as suspect
     std::map<std::string, std::string> reason_types;  // reason -> "hard"|"soft"|"complaint" overrides
     std::string socket_mode = "0660";   // unix socket permissions
     std::string socket_group;           // unix socket group (e.g. "postfix"); empty = unchanged

@@ -386,7 +386,7 @@ private:
         const std::string s = "milter";
         allow_only(t, s, {"socket", "bounce_addresses", "on_bounce", "on_error", "max_message_bytes", "verp",
                           "forward_delayed", "reason_types", "socket_mode", "socket_group", "user", "source",
-                          "allow_remote_mta"});
+                          "allow_remote_mta", "forward_without_uuid", "max_events_per_report"});
         MilterConfig m;
         get(t, s, "socket", m.socket);
         get(t, s, "allow_remote_mta", m.allow_remote_mta);
@@ -434,6 +434,8 @@ private:
             if (!problem.empty()) add(*find(t, "verp"), "[milter] verp '" + m.verp + "' " + problem);
         }
         get(t, s, "forward_delayed", m.forward_delayed);
+        get(t, s, "forward_without_uuid", m.forward_without_uuid);
+        get_int(t, s, "max_events_per_report", m.max_events_per_report, 1, 100);
         if (const auto* n = find(t, "reason_types")) {
             if (const auto* types = n->as_table()) {
                 for (auto&& [reason, type_node] : *types) {
