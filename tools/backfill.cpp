@@ -1,6 +1,7 @@
 #include "tools/backfill.hpp"
 
 #include "conf/config.hpp"
+#include "conf/environment.hpp"
 #include "dsn/report.hpp"
 #include "forwarder/log.hpp"
 #include "forwarder/pipeline.hpp"
@@ -123,9 +124,23 @@ forwarder::ProducerContext context_template(const conf::Config& config) {
 
 }  // namespace
 
+int check_backfill_config(const std::string& config_path) {
+    conf::LoadResult loaded = conf::load_file(config_path);
+    if (loaded.config) {
+        for (auto& problem : conf::environment_problems(*loaded.config)) loaded.errors.push_back(problem);
+    }
+    for (const auto& e : loaded.errors) std::cerr << e.to_string() << "\n";
+    if (!loaded.errors.empty()) return 1;
+    std::cout << config_path << ": OK (outbox " << loaded.config->outbox.path << ")\n";
+    return 0;
+}
+
 int run_backfill(const BackfillOptions& options) {
     conf::LoadResult loaded = conf::load_file(options.config_path);
-    if (!loaded.config) {
+    if (loaded.config) {
+        for (auto& problem : conf::environment_problems(*loaded.config)) loaded.errors.push_back(problem);
+    }
+    if (!loaded.errors.empty()) {
         for (const auto& e : loaded.errors) std::cerr << e.to_string() << "\n";
         return 2;
     }
@@ -246,7 +261,7 @@ int run_backfill(const BackfillOptions& options) {
     if (now.pending > 0) {
         std::cerr << "bounce-parse: " << (timed_out ? "--timeout reached" : "interrupted") << " with " << now.pending
                   << " deliveries pending; they stay in " << config.outbox.path << "\n";
-        return 3;
+        return 1;
     }
     if (dead > 0) {
         std::cerr << "bounce-parse: " << dead << " deliveries refused permanently; see `bounce-outbox -c "

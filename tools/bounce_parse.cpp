@@ -176,14 +176,8 @@ int main(int argc, char** argv) {
     CLI::App app{"Parse bounce messages (DSN, ARF, provider dialects) and print one JSON line per message"};
     tools::ParseCommandLine cli;
     tools::define_parse_command_line(app, cli);
-    CLI11_PARSE(app, argc, argv);
-    if (cli.forward) {
-        if (cli.backfill.config_path.empty()) {
-            std::cerr << "bounce-parse: --forward needs -c CONFIG\n";
-            return 2;
-        }
-        return exec_backfill(argv);
-    }
+    if (const int rc = tools::parse_command_line(app, cli, argc, argv); rc >= 0) return rc;
+    if (cli.forward || cli.check_config) return exec_backfill(argv);
     const std::vector<std::string>& paths = cli.paths;
 
     bool all_answered = true;

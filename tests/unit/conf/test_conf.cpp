@@ -288,23 +288,39 @@ bounced_as = "hard"
     CHECK(r.config->hooks->providers.at("azure").campaign_field == "X-Campaign");
 }
 
-TEST_CASE("the shipped examples load, and the embedded default is the milter example") {
+TEST_CASE("the shipped examples load with absolute paths; only their placeholder secrets are refused") {
     for (const char* name : {"bounce-milter.toml", "bounce-hooks.toml", "bounce-drain.toml"}) {
         INFO(name);
         auto r = load_file(std::string(CONF_EXAMPLES_DIR) + "/" + name);
         INFO(all_errors(r));
-        CHECK(r.errors.empty());
+        for (const auto& e : r.errors) {
+            CHECK(e.line > 0);
+            CHECK(e.message.find("a placeholder ('change-me')") != std::string::npos);
+        }
+        std::ifstream in(std::string(CONF_EXAMPLES_DIR) + "/" + name);
+        for (std::string line; std::getline(in, line);) {
+            if (line.rfind("path = ", 0) == 0) CHECK(line.rfind("path = \"/var/lib/bouncemilter/", 0) == 0);
+        }
     }
-    auto r = load_string(embedded_default(), "<embedded>");
+    CHECK(load_file(std::string(CONF_EXAMPLES_DIR) + "/bounce-milter.toml").errors.empty());
+}
+
+TEST_CASE("the demo resolves its relative paths in the directory it is given, and nothing else may") {
+    auto r = load_demo("/tmp/demo-dir");
     INFO(all_errors(r));
     REQUIRE(r.config);
     REQUIRE(r.config->milter);
     CHECK(r.config->milter->socket == "inet:8895@127.0.0.1");
+    CHECK(r.config->outbox.path == "/tmp/demo-dir/bounce-outbox.sqlite");
     REQUIRE(r.config->file);
+    CHECK(r.config->file->path == "/tmp/demo-dir/bounces.jsonl");
     CHECK_FALSE(r.config->listmonk);
-    CHECK_FALSE(r.config->redis);
-    std::ifstream in(std::string(CONF_EXAMPLES_DIR) + "/bounce-milter.toml");
-    CHECK(std::string(std::istreambuf_iterator<char>(in), {}) == embedded_default());
+
+    auto relative = load_string(embedded_demo(), "demo-as-a-file.toml");
+    REQUIRE(relative.errors.size() == 2);
+    CHECK(relative.errors[0].to_string().rfind("demo-as-a-file.toml:", 0) == 0);
+    CHECK(relative.errors[0].message.find("relative path") != std::string::npos);
+    CHECK(relative.errors[0].line > 0);
 }
 
 TEST_CASE("redis URLs") {
