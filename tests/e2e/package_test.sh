@@ -153,7 +153,18 @@ else
 fi
 
 note "--check-config on the installed examples"
+SECRET=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
 for d in "${DAEMONS[@]}"; do
+  # An example with "change-me" secrets must not pass as shipped; the administrator's edit (done here
+  # as they would, in the conffile itself) makes it pass, and the upgrade below must keep it.
+  if grep -v '^[[:space:]]*#' "/etc/bounce-milter/$d.toml" | grep -q '"change-me"'; then
+    if "/usr/sbin/$d" --check-config -c "/etc/bounce-milter/$d.toml" >"$TMP/check.log" 2>&1; then
+      fail "$d --check-config accepts the shipped change-me secrets"
+    fi
+    grep -q 'change-me' "$TMP/check.log" || { cat "$TMP/check.log"; fail "$d --check-config does not name the change-me secret"; }
+    sed -i "/^[[:space:]]*#/!s/\"change-me\"/\"$SECRET\"/" "/etc/bounce-milter/$d.toml"
+    echo "$d: shipped placeholders refused; secrets set as an administrator would"
+  fi
   "/usr/sbin/$d" --check-config -c "/etc/bounce-milter/$d.toml" || fail "$d --check-config on the installed example"
   # and as the unit's user, who must be able to read its configuration
   runuser -u bouncemilter -- "/usr/sbin/$d" --check-config -c "/etc/bounce-milter/$d.toml" >/dev/null || \
@@ -265,7 +276,19 @@ note "dpkg -i again (an upgrade: postinst configure with the old version, no sys
 echo "kept" >/var/lib/bouncemilter/upgrade-marker
 dpkg_retry -i "$DEB" >"$TMP/dpkg-upgrade.log" || { cat "$TMP/dpkg-upgrade.log"; fail "dpkg -i over the installed package"; }
 [ -f /var/lib/bouncemilter/upgrade-marker ] || fail "the upgrade lost /var/lib/bouncemilter's contents"
+if [ -x /usr/sbin/bounce-hooks ]; then
+  grep -q "$SECRET" /etc/bounce-milter/bounce-hooks.toml || fail "the upgrade replaced the administrator's edited bounce-hooks.toml"
+fi
 [ "$(stat -c '%U:%G %a' /var/spool/postfix/bouncemilter)" = "bouncemilter:postfix 2750" ] || fail "the upgrade changed the socket directory"
+
+if command -v dpkg-reconfigure >/dev/null; then
+  # docs/ops.md: Postfix installed after the package -> dpkg-reconfigure creates the socket directory.
+  rmdir /var/spool/postfix/bouncemilter
+  dpkg-reconfigure -f noninteractive "$PKG" >"$TMP/reconfigure.log" 2>&1 || { cat "$TMP/reconfigure.log"; fail "dpkg-reconfigure"; }
+  [ "$(stat -c '%U:%G %a' /var/spool/postfix/bouncemilter 2>&1)" = "bouncemilter:postfix 2750" ] || \
+    fail "dpkg-reconfigure did not recreate /var/spool/postfix/bouncemilter"
+  echo "dpkg-reconfigure recreates the socket directory"
+fi
 
 note "dpkg -P"
 dpkg_retry -P "$PKG" >"$TMP/dpkg-P.log" || { cat "$TMP/dpkg-P.log"; fail "dpkg -P"; }
