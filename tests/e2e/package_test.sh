@@ -238,7 +238,8 @@ check_socket() {  # how
   mode=$(stat -c '%a' "$SOCK")
   [ "$(stat -c '%U:%G' "$SOCK")" = "bouncemilter:postfix" ] && [ $((8#$mode & 8#060)) -eq $((8#060)) ] && \
     [ $((8#$mode & 8#002)) -eq 0 ] || fail "$1: $SOCK is $(stat -c '%U:%G %a' "$SOCK"), want bouncemilter:postfix, group rw, others no w"
-  setpriv --reuid postfix --regid postfix --init-groups -- python3 -c \
+  # Debian's python3 by path: one found first in root's PATH (pyenv under /root) is not postfix's to run.
+  setpriv --reuid postfix --regid postfix --init-groups -- /usr/bin/python3 -c \
     'import socket, sys; s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); s.close()' "$SOCK" || \
     fail "$1: user postfix cannot connect to $SOCK"
   echo "$1: socket bouncemilter:postfix $mode, postfix connects"
