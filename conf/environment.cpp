@@ -30,6 +30,11 @@ std::vector<ConfigError> environment_problems(const Config& config, const Enviro
     auto missing_dir = [](const std::string& path) {
         return std::filesystem::path(path).parent_path().string();
     };
+    // Without a sink every captured bounce would be recorded and then dropped (discard) or never
+    // delivered anywhere: a configuration that loses data.
+    if (scope.outbox && !config.listmonk && !config.redis && !config.file)
+        problems.push_back(ConfigError{config.path, 1,
+                                       "no sink configured: add a [listmonk], [redis] or [file] section, or bounces go nowhere"});
     if (scope.outbox && !directory_exists(config.outbox.path))
         add("outbox.path", "[outbox] path " + config.outbox.path + ": the directory " + missing_dir(config.outbox.path) +
                                " does not exist (the package creates /var/lib/bouncemilter)");

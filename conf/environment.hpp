@@ -1,5 +1,5 @@
-// Checks of a loaded configuration against the machine it is about to run on: directories that must
-// exist and users that must be known. A configuration can be valid and still fail at start for these
+// Checks of a loaded configuration for a program about to run with it: a sink to deliver to, and, on
+// this machine, directories that must exist and users that must be known. A configuration can be valid and still fail at start for these
 // (with a misleading message from deep inside SQLite or libmilter), so every program runs them in
 // --check-config and before it starts.
 #pragma once

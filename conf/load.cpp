@@ -130,10 +130,6 @@ public:
                 add(node, "unknown section [" + k + "]" +
                               suggestion(k, {"milter", "outbox", "listmonk", "redis", "file", "drain", "metrics", "hooks"}));
         }
-        // Without a sink every captured bounce would be recorded and then dropped (discard) or never
-        // delivered anywhere: a configuration that loses data.
-        if (!config_->listmonk && !config_->redis && !config_->file)
-            add(1, "no sink configured: add a [listmonk], [redis] or [file] section, or bounces go nowhere");
         return finish();
     }
 

@@ -2,6 +2,7 @@
 // The output format is a contract read by checks outside the project; see README "bounce-parse".
 #include "dsn/report.hpp"
 #include "tools/bounce_parse_cli.hpp"
+#include "tools/explain_text.hpp"
 #include "tools/message_source.hpp"
 
 #include <nlohmann/json.hpp>
@@ -182,14 +183,21 @@ int main(int argc, char** argv) {
 
     bool all_answered = true;
     std::string line;
+    dsn::Options options;
+    options.explain = cli.explain;
     for (const auto& path : paths) {
         tools::read_messages(path, [&](tools::SourceMessage&& message) {
             dsn::Report report;
-            if (message.error.empty()) report = dsn::parse(message.bytes);
+            if (message.error.empty()) report = dsn::parse(message.bytes, options);
             if (!message.error.empty() || !report.error.empty()) all_answered = false;
-            // Invalid UTF-8 in a diagnostic must not abort the run: it is replaced.
             line.clear();
-            append_message_line(line, message, report);
+            if (cli.explain) {
+                if (!message.error.empty()) report.error = message.error;
+                line = tools::explain_report(message.label, report);
+            } else {
+                // Invalid UTF-8 in a diagnostic must not abort the run: it is replaced.
+                append_message_line(line, message, report);
+            }
             std::fwrite(line.data(), 1, line.size(), stdout);
         });
     }

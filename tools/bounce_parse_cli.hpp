@@ -18,6 +18,7 @@ struct ParseCommandLine {
     bool json = true;
     bool forward = false;
     bool check_config = false;  // of the --forward configuration
+    bool explain = false;
     int timeout_seconds = 0;
     BackfillOptions backfill;
 };
@@ -26,6 +27,9 @@ inline void define_parse_command_line(CLI::App& app, ParseCommandLine& cli) {
     app.add_flag("--json", cli.json, "Print JSON Lines (the default and only format)");
     // Required unless --check-config; checked by parse_command_line (CLI11 cannot say "unless").
     app.add_option("paths", cli.paths, "Message files, directories, mbox files, or - for stdin");
+    app.add_flag("--explain", cli.explain,
+                 "Print, as text instead of JSON, the evidence and rules that decided each event's "
+                 "recipient, reason and type");
     // Backfill mode (tools/backfill.cpp): forward instead of printing.
     auto* forward_flag = app.add_flag("--forward", cli.forward,
                                       "Feed the bounces through the outbox to the sinks of -c CONFIG and wait for delivery");

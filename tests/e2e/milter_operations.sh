@@ -59,7 +59,7 @@ grep -q "^/etc/bounce-milter/bounce-milter.toml:" "$TMP/check.log" || \
   fail "without -c, not the file under /etc: $(cat "$TMP/check.log")"
 # Configurations that lose data or open the service: each refused with its file:line.
 check_refused() {  # what, expected message, toml
-  printf '%s\n' "$3" > "$TMP/refused.toml"
+  printf '%b\n' "$3" > "$TMP/refused.toml"  # %b: the \n of every quoted piece
   set +e
   timeout 20 "$MILTER" --check-config -c "$TMP/refused.toml" > "$TMP/check.log" 2>&1; rc=$?
   set -e
