@@ -109,7 +109,7 @@ class Harness:
 
     def start(self):
         with open(self.config, "w") as f:
-            f.write('[milter]\nsocket = "unix:%s"\nbounce_addresses = ["%s"]\non_bounce = "discard"\n'
+            f.write('[milter]\nsocket = "unix:%s"\nsocket_group = "postfix"\nbounce_addresses = ["%s"]\non_bounce = "discard"\n'
                     'max_message_bytes = 1048576\nverp = "bounces+{subscriber_uuid}@%s"\n\n'
                     '[outbox]\npath = "%s"\n\n[file]\npath = "%s"\n' % (self.sock, BOUNCES, DOMAIN, self.outbox,
                                                                         self.events_file))
