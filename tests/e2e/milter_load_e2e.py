@@ -81,8 +81,6 @@ def write_milter_config(tmp, sock, outbox, events):
     with open(path, "w") as f:
         f.write("""[milter]
 socket = "unix:%(sock)s"
-# Postfix's smtpd (user postfix) connects: the recipe's group, as docs/ops.md "Socket for Postfix" sets it.
-socket_group = "postfix"
 bounce_addresses = ["%(bounce)s"]
 on_bounce = "discard"
 on_error = "tempfail"
