@@ -306,15 +306,20 @@ TEST_CASE("server: the rest of an oversized body is never parsed as a further re
     std::string request = "POST /webhooks/service/forwardemail HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n";
     request += size + filler + "\r\n";
     request += inner;
+    // The server answers 413 and closes with the client's bytes unread, so the kernel may reset the
+    // connection before the answer is read: a reset is a refusal too. What must never happen is a
+    // second answer or a stored event for the smuggled request.
     const std::string reply = raw_exchange(s.server->port(), request);
-    CHECK(reply.rfind("HTTP/1.1 413", 0) == 0);
+    INFO(reply);
+    CHECK((reply.empty() || reply.rfind("HTTP/1.1 413", 0) == 0));
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
     CHECK(s.writer.events.empty());
     // Same with a Content-Length body over the cap followed by a pipelined request.
     std::string request2 = "POST /webhooks/service/forwardemail HTTP/1.1\r\nHost: x\r\nContent-Length: 1100\r\n\r\n" +
                            std::string(1100, 'y') + inner;
     const std::string reply2 = raw_exchange(s.server->port(), request2);
-    CHECK(reply2.rfind("HTTP/1.1 413", 0) == 0);
+    INFO(reply2);
+    CHECK((reply2.empty() || reply2.rfind("HTTP/1.1 413", 0) == 0));
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
     CHECK(s.writer.events.empty());
 }
