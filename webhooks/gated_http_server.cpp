@@ -78,7 +78,7 @@ void GatedHttpServer::serve(GatedConnection c) {
     bool closed = false;
     const bool last = c.requests_left <= 1;
     const bool ok = process_request(stream, last, closed, nullptr);
-    if (ok && !closed && !last) {
+    if (ok && !closed && !last && !stream.answered_error()) {
         c.received = stream.take_unread();
         --c.requests_left;
         gate_.readmit(std::move(c));

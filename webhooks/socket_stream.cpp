@@ -72,6 +72,8 @@ ssize_t BufferedSocketStream::read(char* ptr, size_t size) {
 }
 
 ssize_t BufferedSocketStream::write(const char* ptr, size_t size) {
+    // httplib writes each answer's status line and headers in one call that starts with the status line.
+    if (size >= 12 && std::memcmp(ptr, "HTTP/1.1 ", 9) == 0 && (ptr[9] == '4' || ptr[9] == '5')) answered_error_ = true;
     for (;;) {
         if (!wait_for(POLLOUT, write_timeout_)) return -1;
         const ssize_t n = ::send(fd_, ptr, size, MSG_NOSIGNAL | MSG_DONTWAIT);

@@ -27,6 +27,10 @@ public:
 
     // Bytes received but not consumed by the request just served (a pipelined next request).
     std::string take_unread();
+    // True once an answer with a 4xx/5xx status was written. After a refusal (a body over the cap, a
+    // malformed request) the unread bytes may be the refused body's tail, not a next request: the
+    // connection must close rather than parse them.
+    bool answered_error() const { return answered_error_; }
 
 private:
     bool wait_for(short events, std::chrono::milliseconds timeout) const;
@@ -37,6 +41,7 @@ private:
     std::size_t pos_ = 0;
     Clock::time_point read_deadline_;
     std::chrono::milliseconds write_timeout_;
+    bool answered_error_ = false;
 };
 
 }  // namespace webhooks
