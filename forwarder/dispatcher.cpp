@@ -37,6 +37,9 @@ struct Dispatcher::Worker {
     std::mt19937_64 rng{std::random_device{}()};
     int consecutive_failures = 0;
     bool last_failure_config = false;
+    // Whether the sink's latest attempt failed for a reason only an operator can fix (credentials,
+    // URL, listmonk's webhooks switched off); read by scrapes on another thread.
+    std::atomic<bool> config_problem{false};
     std::int64_t last_prune_ms = 0;
 
     // Outcomes of claimed deliveries that the outbox has not recorded yet. When the outbox cannot be
@@ -128,17 +131,20 @@ struct Dispatcher::Worker {
                 if (consecutive_failures > 0) log::info(name + ": delivering again after " +
                                                         std::to_string(consecutive_failures) + " failures");
                 consecutive_failures = 0;
+                config_problem = false;
                 record({Outcome::Kind::delivered, d.event_id, 0, {}});
                 return true;
             case DeliveryResult::Kind::permanent:
                 log::error(name + ": " + what + " refused permanently, kept as dead letter: " + result.reason);
                 consecutive_failures = 0;  // the sink itself answered; this event alone is bad
+                config_problem = false;
                 record({Outcome::Kind::dead, d.event_id, 0, result.reason});
                 return true;
             case DeliveryResult::Kind::retry: break;
         }
         ++consecutive_failures;
         last_failure_config = result.config_problem;
+        config_problem = result.config_problem;
         const auto delay = retry_delay(options.retry, d.attempts + 1, result.config_problem, rng);
         const std::string message = name + ": " + what + " not delivered (attempt " + std::to_string(d.attempts + 1) +
                                     "), retrying in " + std::to_string(delay.count()) + " ms: " + result.reason;
@@ -164,6 +170,7 @@ struct Dispatcher::Worker {
         if (consecutive_failures > 0)
             log::info(sink->name() + ": delivering again after " + std::to_string(consecutive_failures) + " failures");
         consecutive_failures = 0;
+        config_problem = false;
         for (const Delivery& d : batch) unrecorded.push_back({Outcome::Kind::delivered, d.event_id, 0, {}});
         record_outcomes();
         return true;
@@ -269,6 +276,12 @@ void Dispatcher::stop() {
     for (auto& w : workers_) {
         if (w->thread.joinable()) w->thread.join();
     }
+}
+
+std::vector<std::pair<std::string, bool>> Dispatcher::config_problems() const {
+    std::vector<std::pair<std::string, bool>> out;
+    for (const auto& w : workers_) out.emplace_back(w->sink->name(), w->config_problem.load());
+    return out;
 }
 
 void Dispatcher::wake() {

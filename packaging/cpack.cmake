@@ -49,7 +49,12 @@ install(FILES
   ${BOUNCE_PKG_DIR}/postfix/master.cf.snippet
   ${BOUNCE_PKG_DIR}/sendmail/bounce-milter.m4
   DESTINATION share/doc/bounce-milter)
-foreach(doc README.md docs/ops.md)
+# Alert rules for Prometheus (rule_files), with their promtool unit tests as a worked example.
+install(FILES
+  ${BOUNCE_PKG_DIR}/prometheus/bounce-milter.rules.yml
+  ${BOUNCE_PKG_DIR}/prometheus/bounce-milter.rules.test.yml
+  DESTINATION share/bounce-milter/prometheus)
+foreach(doc README.md docs/ops.md docs/deliverability.md docs/metrics.md)
   if(EXISTS ${PROJECT_SOURCE_DIR}/${doc})
     install(FILES ${PROJECT_SOURCE_DIR}/${doc} DESTINATION share/doc/bounce-milter)
   endif()

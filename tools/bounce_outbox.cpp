@@ -5,6 +5,7 @@
 #include "forwarder/dispatcher.hpp"
 #include "forwarder/outbox.hpp"
 #include "tools/outbox_lookup.hpp"
+#include "tools/outbox_stats_command.hpp"
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
@@ -101,6 +102,11 @@ int main(int argc, char** argv) {
     int max_age_seconds = 3600;
     health->add_option("--max-age", max_age_seconds, "unhealthy when the oldest pending event is older (default 3600 s)");
 
+    auto* stats = app.add_subcommand("stats", "bounces by receiver, reason and type in a window vs the one before; "
+                                              "reputation reasons flagged with the receivers' replies");
+    tools::StatsCommand stats_command;
+    tools::add_stats_options(*stats, stats_command);
+
     CLI11_PARSE(app, argc, argv);
 
     if (outbox_path.empty()) {
@@ -194,6 +200,8 @@ int main(int argc, char** argv) {
             std::cout << "purged " << n << " deliver" << (n == 1 ? "y" : "ies") << "\n";
             return n > 0 || purge_dead ? 0 : 1;
         }
+
+        if (*stats) return tools::run_stats(outbox_path, stats_command, json, now);
 
         if (*health) {
             const auto stats = outbox.stats();
