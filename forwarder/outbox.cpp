@@ -58,11 +58,18 @@ void migrate_to_receivers(sqlite::Connection& db) {
     db.exec("ALTER TABLE events ADD COLUMN receiver TEXT NOT NULL DEFAULT ''");
     db.exec("ALTER TABLE events ADD COLUMN bounced INTEGER NOT NULL DEFAULT 0");
     db.exec(("UPDATE events SET bounced = " + bounce_time("body", "created")).c_str());
-    sqlite::Statement rows(db, "SELECT id, body FROM events");
+    // Worked out first and written after the scan, so the scan never meets rows it changed.
+    std::vector<std::pair<std::int64_t, std::string>> receivers;
+    {
+        sqlite::Statement rows(db, "SELECT id, body FROM events");
+        while (rows.step()) {
+            const Event event = event_from_storage_json(nlohmann::json::parse(rows.text(1), nullptr, false));
+            receivers.emplace_back(rows.int64(0), receiver_of(event));
+        }
+    }
     sqlite::Statement update(db, "UPDATE events SET receiver = ?1 WHERE id = ?2");
-    while (rows.step()) {
-        const Event event = event_from_storage_json(nlohmann::json::parse(rows.text(1), nullptr, false));
-        update.bind(1, receiver_of(event)).bind(2, rows.int64(0)).run();
+    for (const auto& [id, receiver] : receivers) {
+        update.bind(1, receiver).bind(2, id).run();
         update.reset();
     }
 }
