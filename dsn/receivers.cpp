@@ -6,9 +6,11 @@
 #include "dsn/receivers.hpp"
 
 #include "dsn/rhosts/provider.hpp"
+#include "dsn/text.hpp"
 
 #include <array>
 #include <iterator>
+#include <string>
 
 namespace dsn::receivers {
 namespace {
@@ -20,8 +22,10 @@ struct Family {
     const rhost::Provider* provider;  // its hosts, domains and markers count too; may be null
     Names hosts;                      // receiving MTA host suffixes beyond the provider's
     Names domains;                    // recipient domain suffixes beyond the provider's
+    Names markers;                    // lower-case phrases only its replies contain (help links)
 };
 
+constexpr std::string_view kGoogleDomains[] = {"googlegroups.com"};
 constexpr std::string_view kMicrosoftDomains[] = {"outlook.de", "outlook.es", "outlook.it", "hotmail.nl", "live.nl",
                                                   "live.de", "live.it", "windowslive.com", "passport.com"};
 constexpr std::string_view kYahooHosts[] = {"mx.aol.com", "aol.net"};
@@ -43,34 +47,43 @@ constexpr std::string_view kProtonDomains[] = {"protonmail.com", "protonmail.ch"
 constexpr std::string_view kFastmailHosts[] = {"messagingengine.com", "fastmail.com"};
 constexpr std::string_view kFastmailDomains[] = {"fastmail.com", "fastmail.fm"};
 constexpr std::string_view kProofpointHosts[] = {"pphosted.com", "ppe-hosted.com"};
+constexpr std::string_view kProofpointMarkers[] = {"proofpoint.com", "pphosted.com"};
+constexpr std::string_view kUnitedInternetMarkers[] = {"postmaster.gmx.", "postmaster.web.de"};
+constexpr std::string_view kOrangeMarkers[] = {"ofr_", "ofr0", "ofr1"};
+constexpr std::string_view kMailRuMarkers[] = {"help.mail.ru", "postmaster.mail.ru"};
+constexpr std::string_view kYandexMarkers[] = {"yandex.ru/support", "yandex.com/support"};
+constexpr std::string_view kBarracudaMarkers[] = {"barracudanetworks.com", "barracudacentral.org"};
+constexpr std::string_view kCiscoMarkers[] = {"iphmx.com"};
 constexpr std::string_view kBarracudaHosts[] = {"barracudanetworks.com", "cudamail.com"};
 constexpr std::string_view kCiscoHosts[] = {"iphmx.com"};
 constexpr std::string_view kTrendMicroHosts[] = {"trendmicro.com", "trendmicro.eu"};
 
 // Order matters only between families sharing a suffix; none do today.
 const Family kFamilies[] = {
-    {"google", &rhost::google, {}, {}},
-    {"microsoft", &rhost::microsoft, {}, kMicrosoftDomains},
-    {"yahoo", &rhost::yahoo, kYahooHosts, kYahooDomains},
-    {"apple", &rhost::apple, {}, {}},
-    {"gmx_webde", nullptr, kUnitedInternetHosts, kUnitedInternetDomains},
-    {"orange", nullptr, kOrangeHosts, kOrangeDomains},
-    {"comcast", nullptr, kComcast, kComcast},
-    {"mailru", nullptr, kMailRuHosts, kMailRuDomains},
-    {"yandex", nullptr, kYandexHosts, kYandexDomains},
-    {"tencent", &rhost::tencent, {}, {}},
-    {"zoho", &rhost::zoho, {}, {}},
-    {"proton", nullptr, kProtonHosts, kProtonDomains},
-    {"fastmail", nullptr, kFastmailHosts, kFastmailDomains},
-    {"cox", &rhost::cox, {}, {}},
-    {"spectrum", &rhost::spectrum, {}, {}},
-    {"godaddy", &rhost::godaddy, {}, {}},
-    {"proofpoint", nullptr, kProofpointHosts, {}},
-    {"mimecast", &rhost::mimecast, {}, {}},
-    {"barracuda", nullptr, kBarracudaHosts, {}},
-    {"cisco", nullptr, kCiscoHosts, {}},
-    {"trendmicro", nullptr, kTrendMicroHosts, {}},
-    {"messagelabs", &rhost::messagelabs, {}, {}},
+    {"google", &rhost::google, {}, kGoogleDomains, {}},
+    {"microsoft", &rhost::microsoft, {}, kMicrosoftDomains, {}},
+    {"yahoo", &rhost::yahoo, kYahooHosts, kYahooDomains, {}},
+    {"apple", &rhost::apple, {}, {}, {}},
+    {"gmx_webde", nullptr, kUnitedInternetHosts, kUnitedInternetDomains, kUnitedInternetMarkers},
+    {"orange", nullptr, kOrangeHosts, kOrangeDomains, kOrangeMarkers},
+    {"comcast", nullptr, kComcast, kComcast, {}},
+    {"mailru", nullptr, kMailRuHosts, kMailRuDomains, kMailRuMarkers},
+    {"yandex", nullptr, kYandexHosts, kYandexDomains, kYandexMarkers},
+    {"tencent", &rhost::tencent, {}, {}, {}},
+    {"zoho", &rhost::zoho, {}, {}, {}},
+    {"proton", nullptr, kProtonHosts, kProtonDomains, {}},
+    {"fastmail", nullptr, kFastmailHosts, kFastmailDomains, {}},
+    {"cox", &rhost::cox, {}, {}, {}},
+    {"spectrum", &rhost::spectrum, {}, {}, {}},
+    {"godaddy", &rhost::godaddy, {}, {}, {}},
+    {"kddi", &rhost::kddi, {}, {}, {}},
+    {"nttdocomo", &rhost::nttdocomo, {}, {}, {}},
+    {"proofpoint", nullptr, kProofpointHosts, {}, kProofpointMarkers},
+    {"mimecast", &rhost::mimecast, {}, {}, {}},
+    {"barracuda", nullptr, kBarracudaHosts, {}, kBarracudaMarkers},
+    {"cisco", nullptr, kCiscoHosts, {}, kCiscoMarkers},
+    {"trendmicro", nullptr, kTrendMicroHosts, {}, {}},
+    {"messagelabs", &rhost::messagelabs, {}, {}, {}},
 };
 
 constexpr std::string_view kOther = "other";
@@ -109,6 +122,16 @@ const Family* by_domain(std::string_view domain) {
     return nullptr;
 }
 
+// The family's own markers, for families whose replies dsn/rhosts/ does not read.
+const Family* by_own_marker(std::string_view diagnostic) {
+    std::string lower(diagnostic);
+    for (char& c : lower) c = text::lower(c);
+    for (const Family& f : kFamilies)
+        for (auto marker : f.markers)
+            if (lower.find(marker) != std::string::npos) return &f;
+    return nullptr;
+}
+
 const Family* by_provider(const rhost::Provider* provider) {
     if (!provider) return nullptr;
     for (const Family& f : kFamilies)
@@ -123,6 +146,7 @@ std::span<const std::string_view> families() { return kNames; }
 std::string_view receiver_of(std::string_view remote_mta, std::string_view recipient, std::string_view diagnostic) {
     const Family* family = by_host(remote_mta);
     if (!family && !diagnostic.empty()) family = by_provider(rhost::provider_named_in(diagnostic));
+    if (!family && !diagnostic.empty()) family = by_own_marker(diagnostic);
     if (!family) {
         const std::size_t at = recipient.rfind('@');
         if (at != std::string_view::npos) family = by_domain(recipient.substr(at + 1));

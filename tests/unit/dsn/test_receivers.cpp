@@ -40,7 +40,13 @@ TEST_CASE("without a known host, the reply's own markers, then the recipient's d
     // A relay's report without Remote-MTA, quoting Google's reply.
     CHECK(receiver_of("", "someone@startup.example", "550 5.7.26 Unauthenticated email is not accepted - gsmtp") ==
           "google");
+    CHECK(receiver_of("", "someone@corp.example", "554 Blocked - see https://support.proofpoint.com/dnsbl-lookup.cgi") ==
+          "proofpoint");
+    CHECK(receiver_of("", "someone@example.fr", "550 5.2.0 Mail rejete. Mail rejected. OFR_506 [506]") == "orange");
     CHECK(receiver_of("", "someone@gmail.com") == "google");
+    CHECK(receiver_of("", "list@googlegroups.com") == "google");
+    CHECK(receiver_of("", "someone@ezweb.ne.jp") == "kddi");
+    CHECK(receiver_of("", "someone@docomo.ne.jp") == "nttdocomo");
     CHECK(receiver_of("", "Someone@Hotmail.CO.UK") == "microsoft");
     CHECK(receiver_of("", "someone@outlook.com") == "microsoft");
     CHECK(receiver_of("", "someone@aol.com") == "yahoo");
