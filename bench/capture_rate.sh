@@ -8,12 +8,13 @@
 #
 # Environment: BUILD_DIR (default <repo>/build), BOUNCE_MILTER (command, default
 # $BUILD_DIR/bounce-milter; its leg is skipped when it does not exist), BASELINE_MILTER (another
-# build, measured as one more leg in the same rounds), ROUNDS (5),
+# build, measured as one more leg in the same rounds), SOCKETS (unix,inet: each milter leg runs
+# once per socket kind, unix and loopback TCP, and ratios compare like with like), ROUNDS (5),
 # BOUNCES (2000 per round), CONNECTIONS (10), SYNC_TRACE (set: count fsync calls and time with perf trace).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${BUILD_DIR:-$ROOT/build}
 exec python3 "$ROOT/bench/postfix_bench.py" capture --build "$BUILD" \
   --bounce-milter "${BOUNCE_MILTER:-$BUILD/bounce-milter}" \
-  --baseline-milter "${BASELINE_MILTER:-}" ${SYNC_TRACE:+--sync-trace} --rounds "${ROUNDS:-5}" \
+  --baseline-milter "${BASELINE_MILTER:-}" ${SYNC_TRACE:+--sync-trace} --sockets "${SOCKETS:-unix,inet}" --rounds "${ROUNDS:-5}" \
   --bounces "${BOUNCES:-2000}" --connections "${CONNECTIONS:-10}"

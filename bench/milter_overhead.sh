@@ -8,12 +8,13 @@
 #
 # Environment: BUILD_DIR (default <repo>/build), BOUNCE_MILTER (command, default
 # $BUILD_DIR/bounce-milter; its leg is skipped when it does not exist), BASELINE_MILTER (another
-# build, measured as one more leg in the same rounds), ROUNDS (5),
+# build, measured as one more leg in the same rounds), SOCKETS (unix,inet: each milter leg runs
+# once per socket kind, unix and loopback TCP, and ratios compare like with like), ROUNDS (5),
 # MESSAGES (3000 per round), SESSIONS (20), SIZE (1024 body bytes).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${BUILD_DIR:-$ROOT/build}
 exec python3 "$ROOT/bench/postfix_bench.py" overhead --build "$BUILD" \
   --bounce-milter "${BOUNCE_MILTER:-$BUILD/bounce-milter}" \
-  --baseline-milter "${BASELINE_MILTER:-}" --rounds "${ROUNDS:-5}" \
+  --baseline-milter "${BASELINE_MILTER:-}" --sockets "${SOCKETS:-unix,inet}" --rounds "${ROUNDS:-5}" \
   --messages "${MESSAGES:-3000}" --sessions "${SESSIONS:-20}" --size "${SIZE:-1024}"

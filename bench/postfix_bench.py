@@ -11,9 +11,8 @@ capture   Distinct DSNs to a VERP bounce address over parallel SMTP connections,
           the file); bounces/s of each.
 
 Legs run interleaved, ROUNDS times, on one Postfix configuration each, and the best round counts.
-Milters listen on unix sockets: on an inet socket libmilter stalls about 40 ms per message when
-replies are negotiated away (delayed ACKs), which would measure TCP, not the milter. Postfix's
-in_flow_delay is 0: when every message is discarded, no delivery returns flow-control tokens and
+Each milter setup is measured once per socket kind in --sockets (unix, inet: loopback TCP), and
+ratios compare setups on the same kind of socket (docs/bench.md, "inet leg"). Postfix's in_flow_delay is 0: when every message is discarded, no delivery returns flow-control tokens and
 the default 1 s delay throttles acceptance to about 20 messages/s.
 Needs root, the postfix package (smtp-source) and the built programs.
 """
@@ -68,6 +67,26 @@ def wait_for(what, condition, timeout=WAIT, interval=0.05):
         time.sleep(interval)
 
 
+def can_connect(spec):
+    """Whether a milter listens at `spec` (unix:/path or inet:PORT@HOST)."""
+    if spec.startswith("inet:"):
+        port, host = spec[len("inet:"):].split("@")
+        try:
+            socket.create_connection((host, int(port)), timeout=2).close()
+            return True
+        except OSError:
+            return False
+    return can_connect_unix(spec[len("unix:"):])
+
+
+def postfix_milter(spec):
+    """A milter socket spec in Postfix's spelling (inet:HOST:PORT instead of inet:PORT@HOST)."""
+    if spec.startswith("inet:"):
+        port, host = spec[len("inet:"):].split("@")
+        return "inet:%s:%s" % (host, port)
+    return spec
+
+
 def can_connect_unix(path):
     s = socket.socket(socket.AF_UNIX)
     try:
@@ -101,7 +120,7 @@ class PrivatePostfix:
         with open(master, "w") as f:
             f.write(text)
         subprocess.run(["postconf", "-c", self.etc, "-F", "*/*/chroot = n"], check=True)
-        milters = "unix:%s" % milter_socket if milter_socket else ""
+        milters = postfix_milter(milter_socket) if milter_socket else ""
         with open(os.path.join(self.etc, "main.cf"), "w") as f:
             f.write("""compatibility_level = 3.6
 queue_directory = %(dir)s/spool
@@ -246,7 +265,7 @@ class Leg:
         if self.proc.poll() is not None:
             raise Failure("%s exited with %s; log: %s" % (self.name, self.proc.returncode,
                                                           os.path.join(self.root, "milter.log")))
-        return can_connect_unix(self.socket)
+        return can_connect(self.socket)
 
     def cpu_seconds(self):
         """User+system CPU time the milter process (all its threads) has used so far, or None."""
@@ -272,39 +291,55 @@ class Leg:
         self.proc = None
 
 
+# A unix socket must admit the postfix user; TCP has no permissions.
+UNIX_SOCKET_ACCESS = 'socket_mode = "0660"\nsocket_group = "postfix"\n'
+
+
 def bounce_milter_config(root, socket_path, events_file):
     path = os.path.join(root, "bounce-milter.toml")
     with open(path, "w") as f:
         f.write("""[milter]
-socket = "unix:%(sock)s"
+socket = "%(sock)s"
 bounce_addresses = ["%(bounce)s"]
 on_bounce = "discard"
 on_error = "tempfail"
-socket_mode = "0660"
-socket_group = "postfix"
-
+%(access)s
 [outbox]
 path = "%(outbox)s"
 
 [file]
 path = "%(events)s"
-""" % {"sock": socket_path, "bounce": BOUNCE_ADDRESS, "outbox": os.path.join(root, "outbox.sqlite"),
+""" % {"sock": socket_path, "bounce": BOUNCE_ADDRESS,
+       "access": UNIX_SOCKET_ACCESS if socket_path.startswith("unix:") else "",
+       "outbox": os.path.join(root, "outbox.sqlite"),
        "events": events_file})
     return path
 
 
+def named(name, kind):
+    return "%s (%s)" % (name, kind)
+
+
+def milter_socket(root, kind):
+    if kind == "inet":
+        return "inet:%d@127.0.0.1" % free_port()
+    return "unix:" + os.path.join(root, "milter.sock")
+
+
 def make_legs(tmp, args, noops):
-    """noops: (leg name, bench-noop-milter flags) for each no-op milter setup."""
+    """noops: (leg name, bench-noop-milter flags) for each no-op milter setup; each milter leg once per
+    socket kind in args.sockets."""
     legs = []
     if args.with_postfix_alone:
         root = os.path.join(tmp, "alone")
         os.makedirs(root)
         legs.append(Leg("Postfix alone", root))
-    for n, (name, flags) in enumerate(noops):
-        root = os.path.join(tmp, "noop%d" % n)
-        os.makedirs(root)
-        sock = os.path.join(root, "milter.sock")
-        legs.append(Leg(name, root, [args.noop] + flags + ["unix:" + sock], sock))
+    for kind in args.sockets:
+        for n, (name, flags) in enumerate(noops):
+            root = os.path.join(tmp, "noop%d-%s" % (n, kind))
+            os.makedirs(root)
+            sock = milter_socket(root, kind)
+            legs.append(Leg(named(name, kind), root, [args.noop] + flags + [sock], sock))
     builds = [(BOUNCE_MILTER, "bounce-milter", args.bounce_milter)]
     if args.baseline_milter:
         builds.append((BASELINE, "baseline", args.baseline_milter))
@@ -313,12 +348,14 @@ def make_legs(tmp, args, noops):
         if not (milter_argv and shutil.which(milter_argv[0])):
             log("%s leg skipped: %r not found (build it, or set BOUNCE_MILTER)" % (name, command))
             continue
-        root = os.path.join(tmp, directory)
-        os.makedirs(root)
-        sock = os.path.join(root, "milter.sock")
-        events = os.path.join(root, "events.jsonl")
-        config = bounce_milter_config(root, sock, events)
-        legs.append(Leg(name, root, milter_argv + ["-f", "--allow-root", "-c", config], sock, events))
+        for kind in args.sockets:
+            root = os.path.join(tmp, "%s-%s" % (directory, kind))
+            os.makedirs(root)
+            sock = milter_socket(root, kind)
+            events = os.path.join(root, "events.jsonl")
+            config = bounce_milter_config(root, sock, events)
+            legs.append(Leg(named(name, kind), root, milter_argv + ["-f", "--allow-root", "-c", config], sock,
+                            events))
     for leg in legs:
         os.chmod(leg.root, 0o755)
     return legs
@@ -463,7 +500,12 @@ def main():
     p.add_argument("--size", type=int, default=1024, help="overhead: body bytes per message")
     p.add_argument("--bounces", type=int, default=2000, help="capture: DSNs per round")
     p.add_argument("--connections", type=int, default=10, help="capture: parallel SMTP connections")
+    p.add_argument("--sockets", default="unix,inet",
+                   help="comma-separated milter socket kinds, each a leg of every milter setup: unix, inet")
     args = p.parse_args()
+    args.sockets = [k for k in args.sockets.split(",") if k]
+    if not args.sockets or any(k not in ("unix", "inet") for k in args.sockets):
+        sys.exit("--sockets: a comma-separated list of unix, inet")
 
     if os.geteuid() != 0:
         sys.exit("needs root (private Postfix instance)")
@@ -552,22 +594,24 @@ def report(args, legs):
         log("%s / %s: %.1f%% (median of %d rounds; best/best %.1f%%)%s"
             % (name, floor, median(per_round), len(per_round), 100.0 * max(a.rates) / max(b.rates), target))
 
-    measured = [name for name in (BOUNCE_MILTER, BASELINE) if name in by_name]
+    measured = [(named(name, kind), kind) for kind in args.sockets for name in (BOUNCE_MILTER, BASELINE)
+                if named(name, kind) in by_name]
     if not measured:
         log("no bounce-milter figures: its leg was skipped")
         return
-    for name in measured:
+    for name, kind in measured:
         if args.mode == "overhead":
-            ratio(name, NOOP_AT_MAIL, "  target >= 95%")
-            ratio(name, NOOP_AT_END)
+            ratio(name, named(NOOP_AT_MAIL, kind), "  target >= 95%")
+            ratio(name, named(NOOP_AT_END, kind))
         else:
             leg = by_name[name]
             log("%s accepted the DSNs over SMTP at %.0f/s (median; best %.0f/s); the rates above count until "
                 "the last event reached the file sink" % (name, median(leg.accept_rates), max(leg.accept_rates)))
-            ratio(name, NOOP_DISCARD, "  target >= 80%")
+            ratio(name, named(NOOP_DISCARD, kind), "  target >= 80%")
         ratio(name, "Postfix alone")
-    if BASELINE in by_name and BOUNCE_MILTER in by_name:
-        ratio(BOUNCE_MILTER, BASELINE)
+    for kind in args.sockets:
+        if named(BASELINE, kind) in by_name and named(BOUNCE_MILTER, kind) in by_name:
+            ratio(named(BOUNCE_MILTER, kind), named(BASELINE, kind))
     for leg in legs:
         if getattr(leg, "sync_line", ""):
             log("%s: %s" % (leg.name, leg.sync_line))

@@ -142,16 +142,18 @@ sfsistat on_negotiate(SMFICTX* ctx, unsigned long offered_actions, unsigned long
                       unsigned long* f3) {
     return guarded(ctx, "negotiate", [&] {
         *actions = offered_actions & (SMFIF_ADDHDRS | SMFIF_DELRCPT | SMFIF_SETSYMLIST);
-        // Steps this filter has no use for: the MTA then does not send them at all. DATA, EOH and the
-        // replies stay: on an inet socket, unanswered commands stall on delayed ACKs.
+        // Steps this filter has no use for: the MTA then does not send them at all.
         unsigned long wanted = SMFIP_NOCONNECT | SMFIP_NOHELO | SMFIP_NOUNKNOWN | SMFIP_SKIP | SMFIP_HDR_LEADSPC;
-        // MAIL and RCPT are always answered CONTINUE (the decision waits for DATA: a later RCPT may
-        // be the bounce address), and each header of a bounce too: over a unix socket the MTA need
-        // not wait for those answers. Over TCP it must: commands sent without waiting sit in the
-        // MTA's Nagle buffer until the filter's delayed ACK, about 40 ms each. Body chunks stay
-        // answered, because SKIP is an answer.
+        // MAIL and RCPT are always answered CONTINUE (the decision waits for DATA: a later RCPT may be
+        // the bounce address), so the MTA need not wait for those answers, on any socket: Postfix then
+        // sends MAIL, RCPT and DATA in one write and normal mail costs one round trip, as for a milter
+        // that accepts at MAIL (bench/milter_overhead.sh, inet leg). Each header of a bounce is
+        // answered CONTINUE too, but only a unix socket leaves it unanswered: over TCP, headers sent
+        // in several writes would wait in the MTA's Nagle buffer for the filter's delayed ACK (about
+        // 40 ms). Body chunks stay answered, because SKIP is an answer.
         constexpr unsigned long kUnanswered = SMFIP_NR_MAIL | SMFIP_NR_RCPT | SMFIP_NR_HDR;
-        if (g_local_socket) wanted |= kUnanswered;
+        wanted |= SMFIP_NR_MAIL | SMFIP_NR_RCPT;
+        if (g_local_socket) wanted |= SMFIP_NR_HDR;
         *steps = offered_steps & wanted;
         *f2 = 0;
         *f3 = 0;

@@ -189,6 +189,8 @@ int run(const Options& options) {
     if (smfi_opensocket(false) != MI_SUCCESS)
         throw std::runtime_error("cannot listen on " + socket.spec + " (in use, or no permission)");
     if (!socket.unix_path.empty()) milter::set_unix_socket_access(socket.unix_path, mc.socket_mode, mc.socket_group);
+    else if (!milter::set_listener_tcp_nodelay(socket.spec))
+        logging::warning("could not set TCP_NODELAY on " + socket.spec + ": answers with edits may wait on delayed ACKs");
 
     milter::ReloadSignalThread reloader([&] { reload(options, runtime, outbox, config); });
     logging::info("listening on " + socket.spec + " (" + (options.config_path.empty() ? kEmbeddedName : options.config_path) +

@@ -1,12 +1,16 @@
 #include "milter/socket.hpp"
 
+#include <dirent.h>
 #include <grp.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <stdexcept>
 
@@ -90,6 +94,52 @@ void set_unix_socket_access(const std::string& path, const std::string& mode, co
         if (chown(path.c_str(), static_cast<uid_t>(-1), g->gr_gid) != 0)
             throw std::runtime_error(errno_text("chgrp " + group + " " + path, errno));
     }
+}
+
+namespace {
+
+// The port of an "inet:PORT@HOST" / "inet6:PORT@HOST" spec, or 0.
+int inet_port(const std::string& spec) {
+    if (!starts_with(spec, "inet:") && !starts_with(spec, "inet6:")) return 0;
+    const std::string rest = spec.substr(spec.find(':') + 1);
+    try {
+        return std::stoi(rest.substr(0, rest.find('@')));
+    } catch (const std::exception&) {
+        return 0;
+    }
+}
+
+bool is_listener_on_port(int fd, int port) {
+    int listening = 0;
+    socklen_t len = sizeof listening;
+    if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &len) != 0 || !listening) return false;
+    sockaddr_storage address{};
+    len = sizeof address;
+    if (getsockname(fd, reinterpret_cast<sockaddr*>(&address), &len) != 0) return false;
+    if (address.ss_family == AF_INET) return ntohs(reinterpret_cast<sockaddr_in*>(&address)->sin_port) == port;
+    if (address.ss_family == AF_INET6) return ntohs(reinterpret_cast<sockaddr_in6*>(&address)->sin6_port) == port;
+    return false;
+}
+
+}  // namespace
+
+bool set_listener_tcp_nodelay(const std::string& spec) {
+    const int port = inet_port(spec);
+    if (port <= 0) return false;
+    DIR* fds = opendir("/proc/self/fd");
+    if (!fds) return false;
+    bool done = false;
+    while (const dirent* entry = readdir(fds)) {
+        char* end = nullptr;
+        const long fd = std::strtol(entry->d_name, &end, 10);
+        if (end == entry->d_name || *end != '\0' || fd == dirfd(fds)) continue;
+        if (!is_listener_on_port(static_cast<int>(fd), port)) continue;
+        const int on = 1;
+        done = setsockopt(static_cast<int>(fd), IPPROTO_TCP, TCP_NODELAY, &on, sizeof on) == 0;
+        break;
+    }
+    closedir(fds);
+    return done;
 }
 
 }  // namespace milter

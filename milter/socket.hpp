@@ -24,4 +24,11 @@ void remove_stale_unix_socket(const std::string& path);
 // empty (unchanged). Throws on failure.
 void set_unix_socket_access(const std::string& path, const std::string& mode, const std::string& group);
 
+// For an inet socket after libmilter opened it: TCP_NODELAY on the listening socket, which the
+// connections it accepts inherit (Linux copies the option at accept). libmilter writes an end-of-message
+// answer as several packets (a recipient removal, then the verdict); with Nagle the later ones wait for
+// the MTA's delayed ACK of the first. libmilter does not hand out the descriptor, so it is found among
+// the process's listening sockets by its port. Returns false when none matched (nothing is changed).
+bool set_listener_tcp_nodelay(const std::string& spec);
+
 }  // namespace milter

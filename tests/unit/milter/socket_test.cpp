@@ -3,6 +3,8 @@
 #include <catch2/catch.hpp>
 
 #include <grp.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -109,4 +111,45 @@ TEST_CASE("socket mode adds to what the umask allowed and never narrows it") {
     CHECK_THROWS_WITH(milter::set_unix_socket_access(path, "rw", ""), Catch::Contains("octal"));
     CHECK_THROWS_WITH(milter::set_unix_socket_access(path, "", "no-such-group-xyz"), Catch::Contains("does not exist"));
     close(fd);
+}
+
+namespace {
+
+int tcp_nodelay(int fd) {
+    int on = -1;
+    socklen_t len = sizeof on;
+    REQUIRE(getsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, &len) == 0);
+    return on;
+}
+
+}  // namespace
+
+TEST_CASE("TCP_NODELAY is set on the listener of an inet spec and inherited by accepted connections") {
+    const int listener = socket(AF_INET, SOCK_STREAM, 0);
+    REQUIRE(listener >= 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+    REQUIRE(listen(listener, 4) == 0);
+    socklen_t len = sizeof address;
+    REQUIRE(getsockname(listener, reinterpret_cast<sockaddr*>(&address), &len) == 0);
+    const std::string port = std::to_string(ntohs(address.sin_port));
+
+    REQUIRE(tcp_nodelay(listener) == 0);
+    CHECK_FALSE(milter::set_listener_tcp_nodelay("unix:/tmp/x.sock"));
+    CHECK_FALSE(milter::set_listener_tcp_nodelay("inet:1@127.0.0.1"));  // nothing of ours listens there
+    CHECK(tcp_nodelay(listener) == 0);
+    REQUIRE(milter::set_listener_tcp_nodelay("inet:" + port + "@127.0.0.1"));
+    CHECK(tcp_nodelay(listener) == 1);
+
+    // The property the milter relies on: libmilter's accepted sockets inherit the option.
+    const int client = socket(AF_INET, SOCK_STREAM, 0);
+    REQUIRE(connect(client, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+    const int accepted = accept(listener, nullptr, nullptr);
+    REQUIRE(accepted >= 0);
+    CHECK(tcp_nodelay(accepted) == 1);
+    close(accepted);
+    close(client);
+    close(listener);
 }
