@@ -76,9 +76,9 @@ struct MetricsConfig {
 // provider; the loader rejects keys that do not belong to it.
 struct ProviderConfig {
     std::string name;
-    std::string public_key;        // sendgrid (base64 DER)
+    std::string public_key;        // sendgrid (base64 DER EC), postal (base64 DER or PEM RSA)
     std::string signing_key;       // mailgun
-    int max_age_seconds = 300;     // mailgun, resend, lettermint freshness window
+    int max_age_seconds = 300;     // mailgun, resend, lettermint, postal freshness window (postal: 3600)
     std::string username, password;  // postmark, sparkpost, mailjet
     std::vector<std::string> topic_arns;  // ses
     std::string cert_cache_dir;    // ses
@@ -86,6 +86,7 @@ struct ProviderConfig {
     std::string key;               // forwardemail, lettermint, mandrill
     std::string url;               // mandrill: webhook URL exactly as configured at Mandrill
     std::string token;             // brevo bearer token
+    std::string bounced_as = "soft";  // postal: type of a MessageBounced whose payload names no cause
     std::string campaign_field = "X-Listmonk-Campaign";  // metadata/custom-arg name carrying the campaign UUID
 };
 

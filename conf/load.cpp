@@ -41,6 +41,7 @@ const std::map<std::string, std::vector<std::string>> kProviderKeys = {
     {"forwardemail", {"key"}},
     {"lettermint", {"key", "max_age_seconds"}},
     {"azure", {"secret"}},
+    {"postal", {"public_key", "max_age_seconds", "bounced_as"}},
 };
 constexpr std::size_t kMaxSecretFileBytes = 64 * 1024;  // keys and tokens are far smaller
 const std::set<std::string> kSecretKeys = {"password", "token", "secret", "key", "signing_key", "public_key"};
@@ -546,6 +547,9 @@ private:
         auto takes = [&](const char* k) { return std::find(keys.begin(), keys.end(), k) != keys.end(); };
         if (takes("public_key")) { get_secret(t, s, "public_key", p.public_key); require(t, s, "public_key", p.public_key); }
         if (takes("signing_key")) { get_secret(t, s, "signing_key", p.signing_key); require(t, s, "signing_key", p.signing_key); }
+        // Postal stamps a webhook when it is queued and retries the same body for about 36 minutes
+        // (2, 3, 6, 10 and 15 minutes apart), so its window must outlast that schedule.
+        if (name == "postal") p.max_age_seconds = 3600;
         if (takes("max_age_seconds")) get_int(t, s, "max_age_seconds", p.max_age_seconds, 1, 86400);
         if (takes("username")) { get(t, s, "username", p.username); require(t, s, "username", p.username); }
         if (takes("password")) { get_secret(t, s, "password", p.password); require(t, s, "password", p.password); }
@@ -567,6 +571,11 @@ private:
                 add(*find(t, "url"), "[" + s + "] url must be the http(s) URL configured at the provider");
         }
         if (takes("token")) { get_secret(t, s, "token", p.token); require(t, s, "token", p.token); }
+        if (takes("bounced_as")) {
+            get(t, s, "bounced_as", p.bounced_as);
+            if (p.bounced_as != "soft" && p.bounced_as != "hard")
+                add(*find(t, "bounced_as"), "[" + s + "] bounced_as must be \"soft\" or \"hard\"");
+        }
         get(t, s, "campaign_field", p.campaign_field);
         h.providers[name] = std::move(p);
     }

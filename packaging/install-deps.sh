@@ -12,6 +12,7 @@ TEST_PKGS=(
   postfix redis-server swaks miltertest sqlite3 python3 openssl curl procps
   # Sendmail e2e test: its packages conflict with postfix, so tests/e2e/sendmail_kit.py only downloads and
   # unpacks them (apt-get download, dpkg-deb); these are the libraries and tools they need at run time.
+  # libnss-wrapper also gives the fresh-bounce test's Exim and OpenSMTPD kits (tests/fresh_bounces/) their users.
   m4 libnss-wrapper liblockfile1 libwrap0 libdb5.3 libldap-2.5-0 libsasl2-2 libnsl2
   # package test: systemd-analyze verify on the .deb's units (dpkg-dev comes with build-essential)
   systemd

@@ -5,6 +5,7 @@
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
+#include <openssl/decoder.h>
 #include <openssl/x509.h>
 
 #include <cstring>
@@ -96,6 +97,59 @@ std::shared_ptr<const PublicKey> PublicKey::from_p256_spki_base64(std::string_vi
         EVP_PKEY_free(key);
         ERR_clear_error();
         error = "public key is not EC P-256";
+        return nullptr;
+    }
+    std::shared_ptr<PublicKey> out(new PublicKey(key));
+    out->prepare_contexts();
+    return out;
+}
+
+std::shared_ptr<const PublicKey> PublicKey::from_rsa_public_key(std::string_view text, std::string& error) {
+    EVP_PKEY* key = nullptr;
+    if (text.find("-----BEGIN") != std::string_view::npos) {
+        // The decoder takes both "BEGIN PUBLIC KEY" (SubjectPublicKeyInfo) and PKCS#1 "BEGIN RSA PUBLIC KEY".
+        OSSL_DECODER_CTX* decoder = OSSL_DECODER_CTX_new_for_pkey(&key, "PEM", nullptr, "RSA", EVP_PKEY_PUBLIC_KEY,
+                                                                  nullptr, nullptr);
+        if (decoder != nullptr) {
+            const unsigned char* data = reinterpret_cast<const unsigned char*>(text.data());
+            std::size_t length = text.size();
+            if (OSSL_DECODER_from_data(decoder, &data, &length) != 1) key = nullptr;
+            OSSL_DECODER_CTX_free(decoder);
+        }
+        if (key == nullptr) {
+            ERR_clear_error();
+            error = "public key is not a PEM RSA public key";
+            return nullptr;
+        }
+    } else {
+        // Postal shows the key as one base64 string; copied from a page it may carry spaces or line breaks.
+        std::string compact;
+        compact.reserve(text.size());
+        for (const char c : text) {
+            if (c != ' ' && c != '\n' && c != '\r' && c != '\t') compact.push_back(c);
+        }
+        const auto der = base64_decode(compact);
+        if (!der || der->empty()) {
+            error = "public key is neither PEM nor valid base64";
+            return nullptr;
+        }
+        const unsigned char* p = reinterpret_cast<const unsigned char*>(der->data());
+        key = d2i_PUBKEY(nullptr, &p, static_cast<long>(der->size()));
+        if (key == nullptr) {
+            ERR_clear_error();
+            error = "public key is not DER SubjectPublicKeyInfo";
+            return nullptr;
+        }
+    }
+    if (!EVP_PKEY_is_a(key, "RSA")) {
+        EVP_PKEY_free(key);
+        ERR_clear_error();
+        error = "public key is not RSA";
+        return nullptr;
+    }
+    if (EVP_PKEY_get_bits(key) < 2048) {
+        EVP_PKEY_free(key);
+        error = "RSA public key is shorter than 2048 bits";
         return nullptr;
     }
     std::shared_ptr<PublicKey> out(new PublicKey(key));

@@ -1,5 +1,5 @@
 // Public-key signature checks: RSA keys from X.509 certificates (SNS) and EC P-256 keys from DER
-// SubjectPublicKeyInfo (SendGrid). Keys are immutable after loading and safe to share across threads.
+// SubjectPublicKeyInfo (SendGrid), RSA keys as base64 DER or PEM (Postal). Keys are immutable after loading and safe to share across threads.
 #pragma once
 
 #include <cstdint>
@@ -23,6 +23,9 @@ public:
     static std::shared_ptr<const PublicKey> from_rsa_certificate_pem(std::string_view pem, std::string& error);
     // Base64 of DER SubjectPublicKeyInfo (SendGrid's format); the key must be EC on prime256v1.
     static std::shared_ptr<const PublicKey> from_p256_spki_base64(std::string_view base64, std::string& error);
+    // An RSA public key as Postal shows it (base64 of DER SubjectPublicKeyInfo, line breaks allowed) or as
+    // PEM ("BEGIN PUBLIC KEY" or PKCS#1 "BEGIN RSA PUBLIC KEY"). Keys under 2048 bits are refused.
+    static std::shared_ptr<const PublicKey> from_rsa_public_key(std::string_view text, std::string& error);
 
     ~PublicKey();
     PublicKey(const PublicKey&) = delete;

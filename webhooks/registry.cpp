@@ -7,7 +7,7 @@
 namespace webhooks {
 
 namespace {
-constexpr std::array<ProviderEntry, 12> table{{
+constexpr std::array<ProviderEntry, 13> table{{
     {"ses", providers::make_ses},
     {"sendgrid", providers::make_sendgrid},
     {"postmark", providers::make_postmark},
@@ -20,6 +20,7 @@ constexpr std::array<ProviderEntry, 12> table{{
     {"forwardemail", providers::make_forwardemail},
     {"lettermint", providers::make_lettermint},
     {"azure", providers::make_azure},
+    {"postal", providers::make_postal},
 }};
 }  // namespace
 

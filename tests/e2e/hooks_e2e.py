@@ -95,6 +95,10 @@ class Keys:
                 "-subj", "/CN=sns.amazonaws.com", "-days", "30")
         self.forger_rsa = os.path.join(work, "forger-rsa.pem")
         openssl("genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", self.forger_rsa)
+        # A Postal mail server's signing key, and its public half as Postal shows it (base64 DER SPKI).
+        self.postal_key = os.path.join(work, "postal.pem")
+        openssl("genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", self.postal_key)
+        self.postal_public = base64.b64encode(openssl("pkey", "-in", self.postal_key, "-pubout", "-outform", "DER")).decode()
 
     @staticmethod
     def sign(key, digest, data):
@@ -219,6 +223,30 @@ def azure(email):
     return body, {"aeg-event-type": "Notification"}
 
 
+def postal(keys, now, email, event="MessageDeliveryFailed", status="HardFail", output="", key=None,
+           signatures=("256", "1"), uuid=None):
+    """Postal's webhook body ({event, timestamp, payload, uuid}) signed like Postal signs it: RSA over the
+    raw body, SHA-256 in X-Postal-Signature-256 and SHA-1 in X-Postal-Signature."""
+    message = {"id": 7, "token": "tok", "direction": "outgoing", "message_id": "m-" + email, "to": email,
+               "from": "news@lists.example.com", "subject": "Issue 12", "timestamp": now - 60, "tag": None}
+    if event == "MessageBounced":
+        payload = {"original_message": message,
+                   "bounce": {"id": 8, "token": "tok2", "direction": "incoming", "message_id": "b-" + email,
+                              "to": "bounces@lists.example.com", "from": "MAILER-DAEMON@mx.example.net",
+                              "subject": "Undelivered Mail Returned to Sender", "timestamp": now - 30}}
+    else:
+        payload = {"status": status, "details": f"Permanent SMTP delivery error when sending to mx.example.net",
+                   "output": output, "sent_with_ssl": False, "timestamp": now - 10, "time": 0.2, "message": message}
+    body = json.dumps({"event": event, "timestamp": now - 5 + 0.25, "payload": payload,
+                       "uuid": uuid or "pw-" + hashlib.sha256(email.encode()).hexdigest()[:24]}).encode()
+    headers = {"Content-Type": "application/json"}
+    if "256" in signatures:
+        headers["X-Postal-Signature-256"] = Keys.sign(key or keys.postal_key, "sha256", body)
+    if "1" in signatures:
+        headers["X-Postal-Signature"] = Keys.sign(key or keys.postal_key, "sha1", body)
+    return body, headers
+
+
 def write_config(path, work, listen, listmonk_port, keys, extra=""):
     with open(path, "w") as f:
         f.write(f"""
@@ -275,6 +303,9 @@ key = "{LETTERMINT_KEY}"
 
 [hooks.azure]
 secret = "azure-secret"
+
+[hooks.postal]
+public_key = "{keys.postal_public}"
 {extra}
 """)
 
@@ -329,7 +360,7 @@ def main():
         def genuine(provider, body, headers, email, kind, query=""):
             status, reply = http("POST", f"{base}/webhooks/service/{provider}{query}", body, headers)
             check(status == 200, f"{provider}: genuine request answered {status} {reply[:200]!r}")
-            expected[email] = (kind, CAMPAIGN if provider != "azure" else None)
+            expected[email] = (kind, CAMPAIGN if provider not in ("azure", "postal") else None)
 
         def forged(provider, body, headers, what, query=""):
             status, reply = http("POST", f"{base}/webhooks/service/{provider}{query}", body, headers)
@@ -350,6 +381,24 @@ def main():
         genuine("forwardemail", *forwardemail("fe@example.com"), "fe@example.com", "hard")
         genuine("lettermint", *lettermint(now, "lm@example.com"), "lm@example.com", "soft")
         genuine("azure", *azure("az@example.com"), "az@example.com", "hard", query="?code=azure-secret")
+        # Postal: the reply decides the type before Postal's HardFail; SHA-256 and SHA-1 each suffice alone.
+        genuine("postal", *postal(keys, now, "pl-hard@example.com",
+                                  output="550 5.1.1 <pl-hard@example.com>: Recipient address rejected: User unknown"),
+                "pl-hard@example.com", "hard")
+        genuine("postal", *postal(keys, now, "pl-soft@example.com", status="SoftFail", output="451 4.3.0 try later"),
+                "pl-soft@example.com", "soft")
+        genuine("postal", *postal(keys, now, "pl-block@example.com",
+                                  output="554 5.7.1 Service unavailable; Client host [192.0.2.7] blocked using "
+                                         "zen.spamhaus.org"), "pl-block@example.com", "soft")
+        genuine("postal", *postal(keys, now, "pl-bounced@example.com", event="MessageBounced"),
+                "pl-bounced@example.com", "soft")
+        genuine("postal", *postal(keys, now, "pl-sha256@example.com", output="550 5.1.1 user unknown",
+                                  signatures=("256",)), "pl-sha256@example.com", "hard")
+        genuine("postal", *postal(keys, now, "pl-sha1@example.com", output="550 5.1.1 user unknown",
+                                  signatures=("1",)), "pl-sha1@example.com", "hard")
+        status, _ = http("POST", f"{base}/webhooks/service/postal",
+                         *postal(keys, now, "pl-held@example.com", event="MessageHeld", status="Held"))
+        check(status == 200, f"postal MessageHeld answered {status}")
         # The public vectors that carry no timestamp verify as they are.
         mandrill_vector = ("mandrill_events=%5B%7B%22event%22%3A%22hard_bounce%22%2C%22ts%22%3A1700000000%2C%22msg%22%3A"
                            "%7B%22email%22%3A%22bounce%40example.com%22%2C%22bounce_description%22%3A%22bad_mailbox%22%2C"
@@ -371,6 +420,12 @@ def main():
         mg_body, mg_headers = mailgun(now, "mg@example.com")
         status, _ = http("POST", f"{base}/webhooks/service/mailgun", mg_body, mg_headers)
         check(status == 403, f"mailgun replay answered {status}")
+
+        # Postal's first request posted again: 200 (so Postal stops retrying), nothing forwarded twice.
+        status, _ = http("POST", f"{base}/webhooks/service/postal",
+                         *postal(keys, now, "pl-hard@example.com",
+                                 output="550 5.1.1 <pl-hard@example.com>: Recipient address rejected: User unknown"))
+        check(status == 200, f"postal replay answered {status}")
 
         # Forgeries: wrong keys, tampered bodies, stale timestamps, missing headers, foreign topics.
         forged("sendgrid", *sendgrid(keys, now, "f-sg@example.com", key=keys.forger_key), "own key")
@@ -399,6 +454,14 @@ def main():
         forged("forwardemail", body + b" ", headers, "changed byte")
         forged("lettermint", *lettermint(now, "f-lm@example.com", key="wrong"), "wrong key")
         forged("lettermint", *lettermint(now, "f-lm2@example.com", ts=now - 3600), "stale timestamp")
+        body, headers = postal(keys, now, "f-pl@example.com", output="550 5.1.1 user unknown")
+        forged("postal", body.replace(b"f-pl@", b"f-pL@"), headers, "changed byte")
+        forged("postal", body, {"Content-Type": "application/json"}, "no signature")
+        forged("postal", *postal(keys, now, "f-pl2@example.com", output="550 5.1.1 x", key=keys.forger_rsa),
+               "another key")
+        forged("postal", *postal(keys, now, "f-pl3@example.com", output="550 5.1.1 x", key=keys.forger_rsa,
+                                 signatures=("1",)), "another key, SHA-1")
+        forged("postal", *postal(keys, now - 7200, "f-pl4@example.com", output="550 5.1.1 x"), "stale timestamp")
         forged("azure", *azure("f-az@example.com"), "missing secret")
         forged("azure", *azure("f-az2@example.com"), "wrong secret", query="?code=guess")
 

@@ -14,7 +14,7 @@ FIXTURES = ROOT / "tests/fixtures"
 CAMPAIGN = "d6da0074-1084-4aa1-9c62-65fde375d33c"
 # Index of each provider in webhooks/registry.cpp's table (the target picks it by the first byte).
 PROVIDERS = ["ses", "sendgrid", "postmark", "mailgun", "sparkpost", "mailjet", "brevo", "mandrill", "resend",
-             "forwardemail", "lettermint", "azure"]
+             "forwardemail", "lettermint", "azure", "postal"]
 SIGNED, FETCH_CERT, FETCH_FUZZ_OK, COMMIT_REPLAY = 1, 2, 4, 8
 
 
@@ -135,6 +135,15 @@ def webhook_seeds():
              '{"id":"a2","eventType":"Microsoft.Communication.EmailDeliveryReportReceived","data":{"recipient":"s@example.com",'
              '"status":"FilteredSpam","deliveryStatusDetails":{"statusMessage":"complaint"}}},{"eventType":"Other","data":{}}]')
     webhook("azure-reports-signed", "azure", SIGNED, azure)
+    postal_failed = ('{"event":"MessageDeliveryFailed","timestamp":1790000000.5,"uuid":"pw-1","payload":{"status":"HardFail",'
+                     '"details":"Permanent SMTP delivery error when sending to mx.example.net","output":"554 5.7.1 Client '
+                     'host blocked using zen.spamhaus.org","timestamp":1789999990.1,"message":{"id":1,"to":"R@Example.com",'
+                     '"message_id":"m1@postal","headers":{"X-Listmonk-Subscriber":"' + CAMPAIGN + '"}}}}')
+    webhook("postal-failed-signed", "postal", SIGNED | COMMIT_REPLAY, postal_failed)
+    webhook("postal-bounced-signed", "postal", SIGNED,
+            '{"event":"MessageBounced","timestamp":1790000000,"uuid":"pw-2","payload":{"original_message":{"id":2,'
+            '"to":"gone@example.org"},"bounce":{"id":3,"from":"MAILER-DAEMON@example.org"}}}')
+    webhook("postal-forged", "postal", 0, postal_failed, ["X-Postal-Signature-256: c2lnbmF0dXJl"])
     webhook("azure-validation-query", "azure", 0,
             '[{"id":"x","eventType":"Microsoft.EventGrid.SubscriptionValidationEvent","data":{"validationCode":"512d38b6"}}]',
             ["?code=fuzz-azure-secret-8a7b", "aeg-event-type: SubscriptionValidation"])

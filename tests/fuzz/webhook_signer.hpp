@@ -1,5 +1,5 @@
 // The fuzz harness's side of webhook authentication: one configuration per provider with known secrets,
-// keys made in memory at start-up (an RSA certificate for SNS, a P-256 key for SendGrid), and a signer
+// keys made in memory at start-up (an RSA certificate for SNS, a P-256 key for SendGrid, an RSA key for Postal), and a signer
 // that makes a request authentic the way the provider itself would. With it the fuzzer reaches every
 // payload normalizer without having to forge a signature; without it the verification paths see the
 // fuzzer's own credentials.
@@ -52,8 +52,10 @@ private:
 
     void* rsa_key_ = nullptr;  // EVP_PKEY*, kept opaque so including this header needs no OpenSSL
     void* ec_key_ = nullptr;
+    void* postal_key_ = nullptr;  // RSA 2048: Postal's provider refuses shorter keys
     std::string certificate_pem_;
     std::string ec_spki_base64_;
+    std::string postal_spki_base64_;
 };
 
 }  // namespace fuzz_support

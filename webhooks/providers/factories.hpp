@@ -21,6 +21,7 @@ BOUNCE_HOOKS_PROVIDER(resend)
 BOUNCE_HOOKS_PROVIDER(forwardemail)
 BOUNCE_HOOKS_PROVIDER(lettermint)
 BOUNCE_HOOKS_PROVIDER(azure)
+BOUNCE_HOOKS_PROVIDER(postal)
 #undef BOUNCE_HOOKS_PROVIDER
 
 }  // namespace webhooks::providers

@@ -224,6 +224,18 @@ username = "u"
     CHECK(r.errors.size() == 5);
 }
 
+TEST_CASE("hooks: postal's bounced_as takes only soft or hard, and its key is required") {
+    auto r = load_string(R"([hooks]
+listen = "127.0.0.1:8025"
+[hooks.postal]
+bounced_as = "complaint"
+)");
+    INFO(all_errors(r));
+    REQUIRE_FALSE(r.config);
+    CHECK(has_error(r, 4, "bounced_as must be \"soft\" or \"hard\""));
+    CHECK(has_error(r, 3, "[hooks.postal] public_key is required"));
+}
+
 TEST_CASE("hooks: every provider section with its keys loads") {
     auto r = load_string(R"([hooks]
 listen = "127.0.0.1:8025"
@@ -259,11 +271,17 @@ key = "k"
 [hooks.azure]
 secret = "s"
 campaign_field = "X-Campaign"
+[hooks.postal]
+public_key = "MIIBIjAN"
+bounced_as = "hard"
 )");
     INFO(all_errors(r));
     REQUIRE(r.config);
     REQUIRE(r.config->hooks);
-    CHECK(r.config->hooks->providers.size() == 12);
+    CHECK(r.config->hooks->providers.size() == 13);
+    CHECK(r.config->hooks->providers.at("postal").bounced_as == "hard");
+    // Postal re-sends one webhook for about 36 minutes with its first timestamp.
+    CHECK(r.config->hooks->providers.at("postal").max_age_seconds == 3600);
     CHECK(r.config->hooks->max_body_bytes == 2097152);
     CHECK(r.config->hooks->providers.at("mailgun").max_age_seconds == 600);
     CHECK(r.config->hooks->providers.at("ses").topic_arns.size() == 1);
