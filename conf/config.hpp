@@ -26,11 +26,12 @@ struct MilterConfig {
     std::string socket_mode = "0660";   // unix socket permissions
     std::string socket_group;           // unix socket group (e.g. "postfix"); empty = unchanged
     std::string user;                   // drop privileges to this user after start; empty = stay
+    bool allow_remote_mta = false;      // an inet socket on a wildcard or implicit address (reachable from the network)
     std::string source = "bounce-milter";
 };
 
 struct OutboxConfig {
-    std::string path = "bounce-outbox.sqlite";
+    std::string path = "/var/lib/bouncemilter/bounce-outbox.sqlite";
     std::chrono::milliseconds retry_initial{1000};         // first retry delay, doubling per attempt
     std::chrono::milliseconds retry_max{300000};           // cap of the doubling
     std::chrono::milliseconds config_retry_initial{30000}; // first delay after a configuration problem
@@ -108,6 +109,9 @@ struct Config {
     std::optional<DrainConfig> drain;
     std::optional<MetricsConfig> metrics;
     std::optional<HooksConfig> hooks;
+    // Line of each key the environment checks (conf/environment.hpp) may complain about, e.g.
+    // "outbox.path", "milter.socket", "milter.user"; absent keys are not listed.
+    std::map<std::string, int> lines;
 };
 
 struct ConfigError {
@@ -122,13 +126,19 @@ struct LoadResult {
     std::vector<ConfigError> errors;       // every error found, not just the first
 };
 
-// Relative *_file paths are resolved against the directory of `path`.
+// Every path in a configuration file must be absolute: a relative one would depend on the directory a
+// program happens to be started from (two outboxes, events delivered twice), so it is an error.
 LoadResult load_file(const std::string& path);
 LoadResult load_string(const std::string& toml_text, const std::string& name = "<string>");
 
-// The text of conf/examples/bounce-milter.toml, compiled in: what a program runs on without -c
-// (file sink, local outbox, inet:8895@127.0.0.1).
-const std::string& embedded_default();
+// The demo (conf/demo.toml, compiled in), what `bounce-milter --demo` runs on: file sink, outbox and
+// JSON Lines file in `directory` (its relative paths, the only ones ever accepted, are resolved there).
+const std::string& embedded_demo();
+LoadResult load_demo(const std::string& directory);
+
+// Why a milter socket spec exposes the milter beyond this host ("" when it does not): an inet socket
+// without an address, or on a wildcard address, takes connections from the network, unauthenticated.
+std::string remote_exposure(const std::string& socket_spec);
 
 // Sisimai v5.1 reason names accepted in [milter] reason_types.
 bool is_known_reason(const std::string& reason);

@@ -3,6 +3,7 @@
 #include "conf/config.hpp"
 #include "conf/redact_url.hpp"
 #include "conf/redis_url.hpp"
+#include "conf/secret_placeholder.hpp"
 #include "dsn/classify.hpp"
 #include "dsn/reason_tables.hpp"
 
@@ -96,7 +97,10 @@ bool valid_bare_email(const std::string& s) {
 
 class Loader {
 public:
-    Loader(std::string name, std::filesystem::path base_dir) : name_(std::move(name)), base_dir_(std::move(base_dir)) {}
+    // `relative_base`: the directory relative paths are resolved against; empty (every real
+    // configuration) makes a relative path an error.
+    Loader(std::string name, std::filesystem::path relative_base)
+        : name_(std::move(name)), relative_base_(std::move(relative_base)) {}
 
     LoadResult load(std::string_view text) {
         toml::table root;
@@ -131,7 +135,7 @@ public:
 
 private:
     std::string name_;
-    std::filesystem::path base_dir_;
+    std::filesystem::path relative_base_;
     std::shared_ptr<Config> config_ = std::make_shared<Config>();
     std::vector<ConfigError> errors_;
 
@@ -145,6 +149,31 @@ private:
     }
 
     void add(int line, std::string message) { errors_.push_back(ConfigError{name_, line, std::move(message)}); }
+
+    // Paths must be absolute (see config.hpp); the demo's are resolved against its directory.
+    void require_absolute(const toml::table& t, const std::string& section, const std::string& key, std::string& path) {
+        if (path.empty() || path.front() == '/') return;
+        if (!relative_base_.empty()) {
+            path = (relative_base_ / path).lexically_normal().string();
+            return;
+        }
+        add(*find_or(t, key), "[" + section + "] " + key + " '" + path +
+                                  "' is a relative path: write it in full (e.g. /var/lib/bouncemilter/" +
+                                  std::filesystem::path(path).filename().string() +
+                                  "); a relative path depends on the directory a program is started from");
+    }
+
+    void remember_line(const toml::table& t, const std::string& section, const std::string& key) {
+        if (const auto* n = find(t, key)) config_->lines[section + "." + key] = static_cast<int>(n->source().begin.line);
+    }
+
+    // A secret still holding an example value (or nothing) must not go live.
+    void refuse_placeholder(const toml::node& node, const std::string& section, const std::string& key,
+                            const std::string& secret) {
+        if (secret_is_placeholder(secret))
+            add(node, "[" + section + "] " + key + " is " + (secret.empty() ? "empty" : "a placeholder ('" + secret + "')") +
+                          ": set the real secret");
+    }
     void add(const toml::node& node, std::string message) {
         add(static_cast<int>(node.source().begin.line), std::move(message));
     }
@@ -232,6 +261,8 @@ private:
     // A secret given inline (`key`) or read from a file (`key_file`, trailing newline trimmed).
     void get_secret(const toml::table& t, const std::string& section, const std::string& key, std::string& out) {
         get(t, section, key, out);
+        if (const auto* inline_node = find(t, key); inline_node && inline_node->is_string())
+            refuse_placeholder(*inline_node, section, key, out);
         const std::string file_key = key + "_file";
         const auto* n = find(t, file_key);
         if (!n) return;
@@ -245,8 +276,10 @@ private:
             if (n->is_string()) add(*n, "[" + section + "] " + file_key + " must name a file");
             return;
         }
+        const std::size_t errors_before = errors_.size();
+        require_absolute(t, section, file_key, path);
+        if (errors_.size() != errors_before) return;
         std::filesystem::path p(path);
-        if (p.is_relative()) p = base_dir_ / p;
         // Only a small regular file: a path like /dev/zero or a FIFO would otherwise hang the loader.
         std::error_code ec;
         if (!std::filesystem::is_regular_file(p, ec)) {
@@ -268,6 +301,7 @@ private:
         secret.resize(static_cast<std::size_t>(in.gcount()));
         while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r')) secret.pop_back();
         if (secret.empty()) add(*n, "[" + section + "] " + file_key + ": " + p.string() + " is empty");
+        else refuse_placeholder(*n, section, file_key, secret);
         out = secret;
     }
 
@@ -336,10 +370,19 @@ private:
     void milter(const toml::table& t) {
         const std::string s = "milter";
         allow_only(t, s, {"socket", "bounce_addresses", "on_bounce", "on_error", "max_message_bytes", "verp",
-                          "forward_delayed", "reason_types", "socket_mode", "socket_group", "user", "source"});
+                          "forward_delayed", "reason_types", "socket_mode", "socket_group", "user", "source",
+                          "allow_remote_mta"});
         MilterConfig m;
         get(t, s, "socket", m.socket);
-        if (auto problem = socket_problem(m.socket); !problem.empty()) add(*find_or(t, "socket"), "[milter] socket '" + m.socket + "' " + problem);
+        get(t, s, "allow_remote_mta", m.allow_remote_mta);
+        if (auto problem = socket_problem(m.socket); !problem.empty()) {
+            add(*find_or(t, "socket"), "[milter] socket '" + m.socket + "' " + problem);
+        } else if (auto exposure = remote_exposure(m.socket); !exposure.empty() && !m.allow_remote_mta) {
+            add(*find_or(t, "socket"), "[milter] socket '" + m.socket + "' " + exposure +
+                                           ": give a loopback address (inet:8895@127.0.0.1), or set allow_remote_mta = true "
+                                           "if the MTA is on another host and a firewall guards the port");
+        }
+        remember_line(t, s, "socket");
         get(t, s, "bounce_addresses", m.bounce_addresses);
         if (const auto* n = find(t, "bounce_addresses")) {
             for (auto& a : m.bounce_addresses) {
@@ -402,7 +445,9 @@ private:
             add(*find_or(t, "socket_mode"), "[milter] socket_mode must be an octal string like \"0660\"");
         }
         get(t, s, "socket_group", m.socket_group);
+        remember_line(t, s, "socket_group");
         get(t, s, "user", m.user);
+        remember_line(t, s, "user");
         get(t, s, "source", m.source);
         config_->milter = std::move(m);
     }
@@ -419,6 +464,8 @@ private:
         auto& o = config_->outbox;
         get(t, s, "path", o.path);
         if (o.path.empty()) add(*find_or(t, "path"), "[outbox] path must not be empty");
+        require_absolute(t, s, "path", o.path);
+        remember_line(t, s, "path");
         get_seconds(t, s, "retry_initial", o.retry_initial, 0.01, 3600);
         get_seconds(t, s, "retry_max", o.retry_max, 0.01, 86400);
         get_seconds(t, s, "config_retry_initial", o.config_retry_initial, 0.01, 86400);
@@ -457,7 +504,11 @@ private:
         RedisConfig r;
         get(t, s, "url", r.url);
         std::string error;
-        if (!parse_redis_url(r.url, error)) add(*find_or(t, "url"), "[redis] url '" + redact_url(r.url) + "': " + error);
+        if (const auto endpoint = parse_redis_url(r.url, error); !endpoint) {
+            add(*find_or(t, "url"), "[redis] url '" + redact_url(r.url) + "': " + error);
+        } else if (!endpoint->password.empty() && secret_is_placeholder(endpoint->password)) {
+            add(*find_or(t, "url"), "[redis] url '" + redact_url(r.url) + "' has a placeholder password: set the real one");
+        }
         get(t, s, "stream", r.stream);
         if (r.stream.empty()) add(*find_or(t, "stream"), "[redis] stream must not be empty");
         get_int(t, s, "maxlen", r.maxlen, 0, std::int64_t(1) << 40);
@@ -472,6 +523,8 @@ private:
         get(t, s, "path", f.path);
         get(t, s, "fsync", f.fsync);
         require(t, s, "path", f.path);
+        require_absolute(t, s, "path", f.path);
+        remember_line(t, s, "path");
         config_->file = std::move(f);
     }
 
@@ -561,7 +614,10 @@ private:
                 if (arn.rfind("arn:", 0) != 0) add(*find(t, "topic_arns"), "[hooks.ses] topic_arns: '" + arn + "' is not an ARN");
             }
         }
-        if (takes("cert_cache_dir")) get(t, s, "cert_cache_dir", p.cert_cache_dir);
+        if (takes("cert_cache_dir")) {
+            get(t, s, "cert_cache_dir", p.cert_cache_dir);
+            require_absolute(t, s, "cert_cache_dir", p.cert_cache_dir);
+        }
         if (takes("secret")) { get_secret(t, s, "secret", p.secret); require(t, s, "secret", p.secret); }
         if (takes("key")) { get_secret(t, s, "key", p.key); require(t, s, "key", p.key); }
         if (takes("url")) {
@@ -589,9 +645,33 @@ std::string ConfigError::to_string() const {
 
 bool is_known_reason(const std::string& reason) { return dsn::classify::is_known_reason(reason); }
 
+std::string remote_exposure(const std::string& spec) {
+    const auto colon = spec.find(':');
+    if (colon == std::string::npos) return "";
+    const std::string kind = spec.substr(0, colon), rest = spec.substr(colon + 1);
+    if (kind != "inet" && kind != "inet6") return "";
+    const auto at = rest.find('@');
+    if (at == std::string::npos) return "has no address, so it listens on every interface";
+    std::string host = rest.substr(at + 1);
+    if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+    if (host == "0.0.0.0" || host == "::" || host == "*" || host == "0" || host == "[::]" || host == "INADDR_ANY")
+        return "is on a wildcard address, so it listens on every interface";
+    return "";
+}
+
+LoadResult load_demo(const std::string& directory) {
+    try {
+        return Loader("<demo>", std::filesystem::absolute(directory)).load(embedded_demo());
+    } catch (const std::exception& e) {
+        LoadResult r;
+        r.errors.push_back(ConfigError{"<demo>", 0, std::string("internal error while loading: ") + e.what()});
+        return r;
+    }
+}
+
 LoadResult load_string(const std::string& toml_text, const std::string& name) {
     try {
-        return Loader(name, std::filesystem::current_path()).load(toml_text);
+        return Loader(name, {}).load(toml_text);
     } catch (const std::exception& e) {  // never let a loader bug take a program down without a message
         LoadResult r;
         r.errors.push_back(ConfigError{name, 0, std::string("internal error while loading: ") + e.what()});
@@ -609,8 +689,7 @@ LoadResult load_file(const std::string& path) {
     std::stringstream buffer;
     buffer << in.rdbuf();
     try {
-        auto dir = std::filesystem::absolute(std::filesystem::path(path)).parent_path();
-        return Loader(path, dir).load(buffer.str());
+        return Loader(path, {}).load(buffer.str());
     } catch (const std::exception& e) {
         LoadResult r;
         r.errors.push_back(ConfigError{path, 0, std::string("internal error while loading: ") + e.what()});

@@ -127,8 +127,10 @@ std::string find_first(std::string_view s) {
 
 bool is_mailer_daemon(std::string_view addr) {
     std::string_view local = addr.substr(0, addr.find('@'));
-    static constexpr std::string_view system_names[] = {"mailer-daemon", "postmaster", "mail-daemon",
-                                                        "maildaemon", "mailerdaemon", "root"};
+    // The daemons of old MTAs (MMDF, MDaemon, UUCP gateways) signed their notices the same way.
+    static constexpr std::string_view system_names[] = {"mailer-daemon", "postmaster", "mail-daemon", "maildaemon",
+                                                        "mailerdaemon",  "root",       "mmdf",        "mdaemon",
+                                                        "uucp",          "daemon",     "mailer"};
     for (auto name : system_names)
         if (text::iequals(local, name)) return true;
     return false;

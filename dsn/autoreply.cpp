@@ -20,6 +20,14 @@ constexpr std::string_view kChallengeSubjects[] = {"please confirm your message"
 
 }  // namespace
 
+bool has_auto_reply_subject(const Message& message) {
+    for (auto prefix : kAutoReplySubjects)
+        if (text::icontains(message.subject, prefix)) return true;
+    for (auto phrase : kChallengeSubjects)
+        if (text::icontains(message.subject, phrase)) return true;
+    return false;
+}
+
 bool is_auto_reply(const Message& message) {
     std::string_view auto_submitted = text::trim(message.header("Auto-Submitted"));
     if (text::istarts_with(auto_submitted, "auto-replied") || text::istarts_with(auto_submitted, "auto-notified"))
@@ -29,11 +37,7 @@ bool is_auto_reply(const Message& message) {
         return true;
     std::string_view precedence = text::trim(message.header("Precedence"));
     if (text::iequals(precedence, "auto_reply")) return true;
-    for (auto prefix : kAutoReplySubjects)
-        if (text::icontains(message.subject, prefix)) return true;
-    for (auto phrase : kChallengeSubjects)
-        if (text::icontains(message.subject, phrase)) return true;
-    return false;
+    return has_auto_reply_subject(message);
 }
 
 }  // namespace dsn

@@ -6,6 +6,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace dsn::classify {
 
@@ -23,14 +24,36 @@ struct Evidence {
     std::string_view notice;           // a short human-readable explanation that accompanies the report
 };
 
-// A Sisimai v5.1 reason; never empty ("undefined" when nothing fits).
-std::string decide_reason(const Evidence& evidence);
+// Why decide_reason chose what it chose, for `bounce-parse --explain`. Every view points into
+// static text (the rule names and the tables), so filling it costs nothing worth measuring.
+struct Verdict {
+    std::string_view rule;           // the rule that decided, in words
+    std::string_view status_reason;  // what the status code alone says ("" when nothing)
+    bool generic_status = false;     // the status is one servers use for anything (X.0.0, X.7.1, ...)
+    std::string_view stage;          // the SMTP stage weighed: the report's, else the one its wording names
+};
+
+// A Sisimai v5.1 reason; never empty ("undefined" when nothing fits). `why`, when given, is told
+// which rule decided.
+std::string decide_reason(const Evidence& evidence, Verdict* why = nullptr);
+
+// The phrases of `reason` that occur in `text` as the classifier reads it (addresses blanked,
+// brackets, quotes and runs of white space folded to one space). For explanations, not the hot path.
+std::vector<std::string_view> matching_phrases(std::string_view text, std::string_view reason);
+
+// True for status codes servers send for any refusal (X.0.0, X.Y.0, X.7.1): specific wording
+// outranks them.
+bool is_generic_status(std::string_view status);
 
 // First reason whose phrases occur in `text` (lower-case compare), or empty.
 std::string_view reason_from_text(std::string_view text);
 
 // Reason implied by an enhanced status code, or empty when the code decides nothing.
 std::string_view reason_from_status(std::string_view status);
+
+// Reason implied by the class and subject of a status code no table row names ("5.7.999" ->
+// securityerror), or empty.
+std::string_view reason_from_status_subject(std::string_view status);
 
 // The Sisimai rule: hard for userunknown, hostunknown, hasmoved and permanent notaccept;
 // complaint for feedback; soft otherwise.

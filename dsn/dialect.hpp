@@ -28,5 +28,10 @@ std::vector<Finding> decode_rfc3464(const Message& message);   // message/delive
 std::vector<Finding> decode_arf(const Message& message);       // feedback reports (complaints)
 std::vector<Finding> decode_free_text(const Message& message); // last resort for unknown formats
 bool is_auto_reply(const Message& message);
+// Comes from a mail system, or is machine-made with failure wording: a person's mail is not,
+// whatever dialect its headers resemble (an Office 365 header, a list server's X-Mailer).
+bool looks_like_failure_notice(const Message& message);
+// The subject alone says vacation, out-of-office or challenge-response.
+bool has_auto_reply_subject(const Message& message);
 
 }  // namespace dsn

@@ -7,38 +7,17 @@
 #include "dsn/classify.hpp"
 #include "dsn/dialect.hpp"
 #include "dsn/dialects/common.hpp"
+#include "dsn/dialects/provider_common.hpp"
+#include "dsn/recipient_listing.hpp"
 #include "dsn/smtp_codes.hpp"
 #include "dsn/text.hpp"
+
+#include <vector>
 
 namespace dsn {
 namespace {
 
-// A failure notice comes from a mail system, or at least is machine-generated with a failure
-// subject. A person's mail titled "error" that quotes "<a@b>: 550 ..." is not a bounce.
-bool looks_like_failure_notice(const Message& message) {
-    // A person forwarding or answering mail ("Fwd: Undelivered Mail ...") quotes a bounce at most;
-    // the words of the quote are not a notice of this message.
-    static constexpr std::string_view kPersonalPrefixes[] = {"fwd:", "fw:", "re:", "aw:", "wg:", "tr:"};
-    std::string_view subject = text::trim(message.subject);
-    const bool from_mail_system = dialects::from_mailer_daemon(message);
-    for (auto prefix : kPersonalPrefixes)
-        if (text::istarts_with(subject, prefix) && !from_mail_system) return false;
-    if (from_mail_system) return true;
-    std::string_view return_path = text::trim(message.header("Return-Path"));
-    std::string envelope_sender = address::normalize(return_path);
-    const bool machine_made = message.headers.has("Auto-Submitted") || message.headers.has("X-Failed-Recipients") ||
-                              return_path == "<>" || message.content_type == "multipart/report" ||
-                              (!envelope_sender.empty() && address::is_mailer_daemon(envelope_sender));
-    if (!machine_made) return false;
-    static constexpr std::string_view kSubjects[] = {
-        "undeliver", "delivery fail", "delivery status notification", "returned mail", "failure notice",
-        "mail delivery", "non-delivery", "nondeliver", "delivery problem", "could not be delivered",
-        "undelivered", "rejected", "bounce", "error", "failed", "returning message", "not delivered",
-        "delivery notification", "warning: message", "delayed mail"};
-    for (auto s : kSubjects)
-        if (text::icontains(message.subject, s)) return true;
-    return false;
-}
+constexpr std::size_t kMaxNoticeBytes = 256U << 10;
 
 // Addresses that a bounce mentions but that never failed: the original sender (the bounce's own
 // To, the returned message's From) and the mail system itself.
@@ -101,7 +80,8 @@ std::string_view before_embedded_headers(std::string_view human) {
 // all: "reject reason: Mailbox full / target mail address: a@b"): that address failed.
 std::vector<Finding> single_address_with_wording(std::string_view human, const std::vector<std::string>& not_recipients) {
     std::string candidate;
-    for (auto& addr : address::find_all(human)) {
+    // A notice of one address is short; a long text names many and is never this case.
+    for (auto& addr : address::find_all(human.substr(0, 32U << 10))) {
         if (address::is_mailer_daemon(addr) || contains(not_recipients, addr)) continue;
         if (!candidate.empty() && candidate != addr) return {};  // several: no way to tell which failed
         candidate = addr;
@@ -120,28 +100,25 @@ std::vector<Finding> single_address_with_wording(std::string_view human, const s
     return {};
 }
 
-}  // namespace
+// "<a@b>: reason" paragraphs (Postfix, Courier, qmail layouts) that carry a code or error wording.
+std::vector<Finding> address_paragraphs_with_evidence(std::string_view human,
+                                                      const std::vector<std::string>& not_recipients) {
+    auto paragraphs = dialects::decode_address_paragraphs(human);
+    // A paragraph without any code or error wording is a greeting, not a failure. (One pass:
+    // erasing one by one was quadratic on a notice of a hundred thousand such lines.)
+    std::erase_if(paragraphs, [&](const Finding& f) {
+        return contains(not_recipients, f.recipient) ||
+               (f.status.empty() && f.reply_code.empty() && classify::reason_from_text(f.diagnostic).empty());
+    });
+    if (paragraphs.size() > listing::kMaxRecipients) paragraphs.resize(listing::kMaxRecipients);
+    return paragraphs;
+}
 
-std::vector<Finding> decode_free_text(const Message& message) {
-    if (!looks_like_failure_notice(message)) return {};
-    const auto not_recipients = sender_side_addresses(message);
-    std::string unquoted = dialects::unquote(message.text);
-    if (auto inline_fields = dialects::decode_inline_delivery_status(unquoted); !inline_fields.empty())
-        return inline_fields;
-    std::string_view human = before_embedded_headers(dialects::before_returned_message(unquoted));
-    if (auto paragraphs = dialects::decode_address_paragraphs(human); !paragraphs.empty()) {
-        for (auto it = paragraphs.begin(); it != paragraphs.end();) {
-            // A paragraph without any code or error wording is a greeting, not a failure.
-            bool has_evidence = !contains(not_recipients, it->recipient) && (!it->status.empty() || !it->reply_code.empty() ||
-                                !classify::reason_from_text(it->diagnostic).empty());
-            it = has_evidence ? it + 1 : paragraphs.erase(it);
-        }
-        if (!paragraphs.empty()) return paragraphs;
-    }
-    // An address on the same line as, or the line before, an SMTP error.
+// An address on the same line as, or the line before, an SMTP error or failure wording.
+std::vector<Finding> addresses_next_to_errors(std::string_view human, const std::vector<std::string>& not_recipients) {
     std::vector<Finding> findings;
     auto lines = text::split_lines(human);
-    for (std::size_t i = 0; i < lines.size(); ++i) {
+    for (std::size_t i = 0; i < lines.size() && findings.size() < listing::kMaxRecipients; ++i) {
         std::string addr = address::find_first(lines[i]);
         if (addr.empty() || address::is_mailer_daemon(addr) || contains(not_recipients, addr)) continue;
         // The explanation may stand on the line before ("reject reason: ..." / "address: ...").
@@ -165,7 +142,99 @@ std::vector<Finding> decode_free_text(const Message& message) {
         for (const auto& other : findings) seen = seen || other.recipient == f.recipient;
         if (!seen) findings.push_back(std::move(f));
     }
+    return findings;
+}
+
+}  // namespace
+
+// A failure notice comes from a mail system, or is machine-generated with a failure subject or
+// failure wording of its own. A person's mail titled "error" that quotes "<a@b>: 550 ..." is not a
+// bounce, nor is a notice of success, a read receipt or an auto-reply.
+bool looks_like_failure_notice(const Message& message) {
+    // A person forwarding or answering mail ("Fwd: Undelivered Mail ...") quotes a bounce at most;
+    // the words of the quote are not a notice of this message.
+    static constexpr std::string_view kPersonalPrefixes[] = {"fwd:", "fw:", "re:", "aw:", "wg:", "tr:"};
+    // Exchange and Outlook title their notices of success and of reading so.
+    static constexpr std::string_view kNotFailureSubjects[] = {"relayed:", "delivered:", "read:", "not read:",
+                                                               "gelesen:", "lu :", "lu:"};
+    std::string_view subject = text::trim(message.subject);
+    const bool from_mail_system = dialects::from_mailer_daemon(message);
+    for (auto prefix : kPersonalPrefixes)
+        if (text::istarts_with(subject, prefix) && !from_mail_system) return false;
+    for (auto prefix : kNotFailureSubjects)
+        if (text::istarts_with(subject, prefix)) return false;
+    if (text::icontains(subject, "(success)") || text::icontains(subject, "(relay)") ||
+        text::icontains(subject, "successful mail delivery"))
+        return false;
+    if (from_mail_system) return true;
+    if (has_auto_reply_subject(message)) return false;
+    std::string_view return_path = text::trim(message.header("Return-Path"));
+    std::string envelope_sender = address::normalize(return_path);
+    const bool machine_made = message.headers.has("Auto-Submitted") || message.headers.has("X-Failed-Recipients") ||
+                              return_path == "<>" || message.content_type == "multipart/report" ||
+                              (!envelope_sender.empty() && address::is_mailer_daemon(envelope_sender));
+    static constexpr std::string_view kSubjects[] = {
+        "undeliver", "delivery fail", "delivery status notification", "returned mail", "failure notice",
+        "mail delivery", "non-delivery", "nondeliver", "delivery problem", "could not be delivered",
+        "undelivered", "rejected", "bounce", "error", "failed", "returning message", "not delivered",
+        "delivery notification", "warning: message", "delayed mail", "delivery failure", "unable to deliver",
+        "user unknown", "unknown user", "virus", "delayed", "returned", "unzustellbar", "nicht zugestellt",
+        "non remis", "non recapitabile", "no entregado", "onbestelbaar"};
+    bool failure_subject = false;
+    for (auto s : kSubjects)
+        if (text::icontains(message.subject, s)) failure_subject = true;
+    // Old gateways wrote notices from an administrator's own address with nothing machine-made
+    // in the headers; their subject and their own opening wording together still say "bounce".
+    const bool failure_wording = listing::has_failure_heading(message.text);
+    return (machine_made && (failure_subject || failure_wording)) || (failure_subject && failure_wording);
+}
+
+std::vector<Finding> decode_free_text(const Message& message) {
+    if (!looks_like_failure_notice(message)) return {};
+    const auto not_recipients = sender_side_addresses(message);
+    std::string unquoted = dialects::unquote(message.text);
+    if (auto inline_fields = dialects::decode_inline_delivery_status(unquoted); !inline_fields.empty())
+        return inline_fields;
+    // The notice's own words are a few kilobytes; bounding them bounds every search below.
+    std::string_view notice = dialects::before_returned_message(unquoted).substr(0, kMaxNoticeBytes);
+    std::string_view human = before_embedded_headers(notice);
+    std::vector<Finding> findings = address_paragraphs_with_evidence(human, not_recipients);
+    if (findings.empty()) findings = addresses_next_to_errors(human, not_recipients);
     if (findings.empty()) findings = single_address_with_wording(human, not_recipients);
+    // The recipients the notice lists under its own failure wording join those found beside codes
+    // (a listed address often stands alone on its line, its explanation a paragraph away).
+    auto listed_recipients = listing::find_listed_recipients(human, not_recipients);
+    // Notices that quote the original's header lines at the left margin ahead of their list
+    // ("Subject: ... / To: ... / Date: ...  was not delivered to: a@b"): header lines never
+    // look like a listed recipient, so the list is read past them.
+    if (listed_recipients.empty() && findings.empty() && human.size() < notice.size())
+        listed_recipients = listing::find_listed_recipients(notice, not_recipients);
+    for (auto& listed : listed_recipients) {
+        if (findings.size() >= listing::kMaxRecipients) break;
+        bool seen = false;
+        for (auto& f : findings) {
+            if (f.recipient != listed.recipient) continue;
+            seen = true;
+            // The list knows whether delivery is still being tried ("has been delayed"), unless
+            // the reply itself was a permanent refusal.
+            const bool permanent = smtp::status_class(f.status) == '5' || (!f.reply_code.empty() && f.reply_code[0] == '5');
+            if (listed.action == "delayed" && !permanent) f.action = listed.action;
+        }
+        if (!seen) findings.push_back(std::move(listed));
+    }
+    // The MTA's own header (Exim and its descendants) when the words named nobody readable.
+    if (findings.empty()) {
+        for (auto& addr : dialects::failed_recipients_header(message)) {
+            if (findings.size() >= listing::kMaxRecipients) break;
+            if (address::is_mailer_daemon(addr) || contains(not_recipients, addr)) continue;
+            Finding f;
+            f.recipient = std::move(addr);
+            f.diagnostic = std::string(text::trim(human.substr(0, 512)));
+            f.diagnostic = text::squeeze_spaces(f.diagnostic);
+            dialects::complete_from_diagnostic(f);
+            findings.push_back(std::move(f));
+        }
+    }
     return findings;
 }
 

@@ -149,7 +149,7 @@ std::string short_notice(const Message& message) {
     return text::squeeze_spaces(human);
 }
 
-Event classify_finding(const Finding& f, const Identity& id, std::string_view notice) {
+Event classify_finding(const Finding& f, const Identity& id, std::string_view notice, bool explain) {
     Event e;
     e.recipient = f.recipient;
     e.action = f.action == "delayed" ? "delayed" : "failed";
@@ -160,7 +160,20 @@ Event classify_finding(const Finding& f, const Identity& id, std::string_view no
     }
     classify::Evidence evidence{f.diagnostic, f.diagnostic_type, f.status,     f.reply_code, e.action,
                                 f.reason,     f.smtp_command,    f.remote_mta, f.recipient,   notice};
-    e.reason = classify::decide_reason(evidence);
+    if (explain) {
+        classify::Verdict verdict;
+        e.reason = classify::decide_reason(evidence, &verdict);
+        e.why.reason_rule = verdict.rule;
+        e.why.status_reason = verdict.status_reason;
+        e.why.generic_status = verdict.generic_status;
+        e.why.smtp_command = verdict.stage;
+        if (f.smtp_command.empty() && !verdict.stage.empty()) e.why.smtp_command += " (named by the wording)";
+        e.why.diagnostic_type = f.diagnostic_type;
+        e.why.dialect_reason = f.reason;
+        e.why.notice = notice;
+    } else {
+        e.reason = classify::decide_reason(evidence);
+    }
     e.type = classify::type_for(e.reason, e.status, e.reply_code);
     e.diagnostic = f.diagnostic;
     e.remote_mta = f.remote_mta;
@@ -173,29 +186,40 @@ Event classify_finding(const Finding& f, const Identity& id, std::string_view no
     return e;
 }
 
-Report build_report(const Message& message) {
+Report build_report(const Message& message, bool explain) {
     Report report;
     report.message_id = std::string(text::trim(message.header("Message-ID")));
 
     std::vector<Finding> findings;
     Kind kind = Kind::none;
+    // Which decoder found the recipients, and which dialect added to an RFC 3464 report (--explain).
+    std::string_view decoder, enriched_by;
     const bool is_feedback = message.report_type == "feedback-report" || !message.feedback_reports.empty();
     if (is_feedback || message.returned_headers.has("X-HmXmrOriginalRecipient") ||
         message.headers.has("X-Apple-Unsubscribe")) {
         findings = decode_arf(message);
         if (!findings.empty() || is_feedback) kind = Kind::arf;
+        decoder = "ARF feedback report";
+    }
+    // A read receipt (RFC 8098 MDN, "deleted without being read" included) reports what a person
+    // did with a delivered message: no failure, whatever its wording looks like to a dialect.
+    if (kind == Kind::none && message.has_disposition_notification && message.delivery_status.empty()) {
+        report.kind = Kind::none;
+        return report;
     }
     DialectMatches dialect_matches(message);
     const Dialect* dialect = kind == Kind::none ? dialect_matches.first_match() : nullptr;
     if (kind == Kind::none && !message.delivery_status.empty()) {
         findings = decode_rfc3464(message);
         kind = Kind::dsn;
+        decoder = "RFC 3464 delivery-status part";
         // The first matching dialect that can read the human text enriches the report; several
         // may match (providers reuse an MTA's wording), and the first may find nothing to add.
         for (const auto& candidate : registered_dialects()) {
             if (findings.empty() || !dialect_matches.matches(candidate)) continue;
             if (auto extra = candidate.decode(message); !extra.empty()) {
                 enrich(findings, extra);
+                enriched_by = candidate.name;
                 break;
             }
         }
@@ -206,6 +230,7 @@ Report build_report(const Message& message) {
             findings = candidate.decode(message);
             if (!findings.empty()) {
                 kind = Kind::dsn;
+                decoder = candidate.name;
                 // RFC 3464 fields sometimes sit in the text itself (no MIME part of their own).
                 enrich(findings, dialects::decode_inline_delivery_status(message.text));
                 break;
@@ -215,8 +240,9 @@ Report build_report(const Message& message) {
     if (findings.empty() && kind != Kind::arf) {
         findings = decode_free_text(message);
         if (!findings.empty()) kind = Kind::dsn;
+        decoder = "free-text fallback (failure wording near an address)";
     }
-    if (findings.empty() && (kind == Kind::dsn || dialect)) {
+    if (findings.empty() && (kind == Kind::dsn || (dialect && looks_like_failure_notice(message)))) {
         // A report that names no recipient at all ("Delivery report unavailable") still
         // returned the original: its single To address is the one that failed.
         auto to = address::find_all(message.returned_headers.get("To"));
@@ -225,6 +251,7 @@ Report build_report(const Message& message) {
             f.recipient = to.front();
             findings.push_back(std::move(f));
             kind = Kind::dsn;
+            decoder = "the single To address of the returned message (the report names no recipient)";
         }
     }
     if (findings.empty() && kind == Kind::none && is_auto_reply(message)) kind = Kind::autoreply;
@@ -236,7 +263,12 @@ Report build_report(const Message& message) {
         bool duplicate = std::any_of(report.events.begin(), report.events.end(), [&](const Event& e) {
             return e.recipient == f.recipient && e.action == (f.action == "delayed" ? "delayed" : "failed");
         });
-        if (!duplicate) report.events.push_back(classify_finding(f, id, notice));
+        if (duplicate) continue;
+        report.events.push_back(classify_finding(f, id, notice, explain));
+        if (explain) {
+            report.events.back().why.decoder = decoder;
+            report.events.back().why.enriched_by = enriched_by;
+        }
     }
     report.kind = kind;
     return report;
@@ -283,7 +315,7 @@ Report parse(std::string_view bytes, const Options& options) noexcept {
         }
         auto message = load_message(input);
         if (!message) return {};
-        return build_report(*message);
+        return build_report(*message, options.explain);
     } catch (const std::exception& e) {
         Report report;
         report.error = e.what();

@@ -418,6 +418,368 @@ constexpr ReasonPhrase kPhrases[] = {
     {"notaccept", "null mx"},
     {"notaccept", "not accepting mail"},
     {"notaccept", "accepts no mail"},
+
+    // ===== Published wording of MTAs, receivers, gateways and filters =====
+    // Each group names where the wording is published. The classifier reads a diagnostic with
+    // addresses blanked and brackets, quotes and line breaks folded to single spaces, so a row is
+    // the fixed words between the variable parts. Rows here only add reach: the reasons' order
+    // among themselves is set by their first rows above.
+
+    // --- userunknown ---
+    // Postfix smtpd_check.c / local(8) / virtual(8): "Recipient address rejected: User unknown in
+    // local recipient table", "unknown user: \"name\"", "Undeliverable address: unknown user".
+    {"userunknown", "undeliverable address: unknown user"},
+    {"userunknown", "user unknown in"},
+    // Exim (routers, spec ch. "The redirect router", :fail:): "Unrouteable address",
+    // "Unknown local part x in <y>", "no such user", "unknown local-part".
+    {"userunknown", "unknown local-part"},
+    {"userunknown", "no such local user"},
+    {"userunknown", "unknown local user"},
+    // qmail / vpopmail (qmail-local, vdelivermail): "Sorry, no mailbox here by that name. (#5.1.1)".
+    {"userunknown", "no mailbox here by that name"},
+    {"userunknown", "sorry, no mailbox"},
+    // Sendmail (savemail.c, deliver.c): "... User unknown", "Addressee unknown", "No such user here".
+    {"userunknown", "no such user here"},
+    {"userunknown", "no such person"},
+    // Courier (courierd, courierlocal): "User unknown.", "No such address".
+    {"userunknown", "no such address"},
+    {"userunknown", "address unknown"},
+    // OpenSMTPD smtp_session.c / lka: "550 Invalid recipient", "Unknown user".
+    {"userunknown", "invalid recipient address"},
+    {"userunknown", "recipient address unknown"},
+    // Microsoft 365 / Exchange NDR reference (learn.microsoft.com "Email non-delivery reports
+    // and SMTP errors in Exchange Online"; Exchange 2003-2019 NDR texts): 5.1.1/5.1.10
+    // RESOLVER.ADR.RecipNotFound / ExRecipNotFound / RecipientNotFound, "Recipient not found by
+    // SMTP address lookup", "The email address you entered couldn't be found", "wasn't found at",
+    // "The recipient's e-mail address was not found in the recipient's e-mail system",
+    // "The e-mail account does not exist at the organization this message was sent to".
+    {"userunknown", "recipnotfound"},
+    {"userunknown", "recipientnotfound"},
+    {"userunknown", "email address you entered couldn't be found"},
+    {"userunknown", "e-mail address you entered couldn't be found"},
+    {"userunknown", "wasn't found at"},
+    {"userunknown", "address was not found in the recipient"},
+    {"userunknown", "e-mail account does not exist"},
+    {"userunknown", "email account does not exist"},
+    {"userunknown", "the recipient name is not recognized"},
+    // Gmail SMTP errors and codes (support.google.com/a/answer/3726730): 550-5.1.1 "The email
+    // account that you tried to reach does not exist", "** Address not found **".
+    {"userunknown", "account that you tried to reach does not exist"},
+    {"userunknown", "tried to reach does not exist"},
+    // Yahoo/AOL Sender Hub error codes and help SLN3444: "554 delivery error: dd This user doesn't
+    // have a yahoo.com account", "552 1 Requested mail action aborted, mailbox not found".
+    {"userunknown", "user doesn't have a"},
+    {"userunknown", "user doesn't have an"},
+    {"userunknown", "delivery error: dd this user"},
+    // Apple iCloud (support.apple.com "iCloud Mail: postmaster"): "550 5.1.1 <x>: unknown or
+    // illegal alias", "user does not exist".
+    {"userunknown", "illegal alias"},
+    // Comcast postmaster (xfinity "Comcast error codes"): "550 5.1.1 Not our Customer".
+    {"userunknown", "not our customer"},
+    // Orange / Wanadoo (postmaster.orange.fr OFR codes): "Adresse d au moins un destinataire
+    // invalide. Invalid recipient. OFR_416".
+    {"userunknown", "destinataire invalide"},
+    {"userunknown", "adresse invalide"},
+    // GMX / Web.de / 1&1 (postmaster.gmx.net): "550 Requested action not taken: mailbox
+    // unavailable", "Mailbox is unavailable".
+    {"userunknown", "mailbox is unavailable"},
+    {"userunknown", "requested action not taken: mailbox unavailable"},
+    // Mail.ru (help.mail.ru/postmaster): "550 Message was not accepted -- invalid mailbox. Local
+    // mailbox x is unavailable: user not found"; Yandex (yandex.com/support/mail): "No such user!".
+    {"userunknown", "invalid mailbox"},
+    {"userunknown", "user not exist"},
+    // Zoho (zoho.com/mail/help "SMTP error codes"): "550 5.1.1 User does not exist - <x>".
+    {"userunknown", "no such user - "},
+    // NetEase 163/126 (help.163.com postmaster): "550 User not found", "MI:NUS user not found";
+    // QQ/Tencent (service.mail.qq.com): "550 Mailbox not found or access denied".
+    {"userunknown", "mi:nus"},
+    // IBM Domino: "User ... not listed in Domino Directory", "not listed in public Name & Address
+    // Book"; GroupWise: "User not found"; Novell/Netscape/Sun messaging: "no such user",
+    // "Remote SMTP server has rejected address", "unknown or invalid recipient".
+    {"userunknown", "not listed in domino directory"},
+    {"userunknown", "public name & address book"},
+    {"userunknown", "remote smtp server has rejected address"},
+    {"userunknown", "unknown or invalid recipient"},
+    {"userunknown", "invalid or unknown recipient"},
+    // Widely used phrasings of the same fact (Dovecot LMTP "User doesn't exist", Cyrus "Mailbox
+    // does not exist", Communigate "unknown user account", IceWarp/Merak "Unknown user").
+    {"userunknown", "unknown user account"},
+    {"userunknown", "no such email address"},
+    {"userunknown", "email address does not exist"},
+    {"userunknown", "e-mail address does not exist"},
+    {"userunknown", "address doesn't exist"},
+    {"userunknown", "account doesn't exist"},
+    {"userunknown", "recipient doesn't exist"},
+    {"userunknown", "not a valid user"},
+    {"userunknown", "not a valid recipient"},
+    {"userunknown", "invalid user"},
+    {"userunknown", "recipient invalid"},
+    {"userunknown", "bad recipient"},
+    {"userunknown", "mailbox unknown"},
+    {"userunknown", "no such mail box"},
+    {"userunknown", "no account by that name"},
+    {"userunknown", "user account not found"},
+    {"userunknown", "account not found"},
+    {"userunknown", "unknown recipient address"},
+    {"userunknown", "does not have an account here"},
+    {"userunknown", "no user by that name"},
+    {"userunknown", "no such local part"},
+    {"userunknown", "user is unknown"},
+    {"userunknown", "recipient is unknown"},
+    {"userunknown", "recipient address is invalid"},
+    {"userunknown", "addressee is unknown"},
+
+    // --- hostunknown ---
+    // Postfix (smtp(8), trivial-rewrite): "Host or domain name not found. Name service error for
+    // name=x type=MX: Host not found"; Exim: "all relevant MX records point to non-existent hosts",
+    // "Unrouteable mail domain"; Sendmail: "Host unknown (Name server: x: host not found)".
+    {"hostunknown", "mx records point to non-existent hosts"},
+    {"hostunknown", "point to non-existent hosts"},
+    // Microsoft 365 / Exchange NDR reference: 5.4.4 "SMTPSEND.DNS.NonExistentDomain; nonexistent
+    // domain", 5.4.310 "DNS domain does not exist".
+    {"hostunknown", "nonexistentdomain"},
+    {"hostunknown", "nonexistent domain"},
+    {"hostunknown", "non-existent domain"},
+    {"hostunknown", "domain name in the email address is incorrect"},
+    // Gmail SMTP errors: 553-5.1.2 "We weren't able to find the recipient domain".
+    {"hostunknown", "able to find the recipient domain"},
+    {"hostunknown", "nxdomain"},
+    {"hostunknown", "domain does not exists"},
+    {"hostunknown", "domain is not found"},
+    {"hostunknown", "no such host"},
+    {"hostunknown", "unknown domain name"},
+
+    // --- mailboxfull ---
+    // Gmail SMTP errors: 452-4.2.2 / 552-5.2.2 "The email account that you tried to reach is over
+    // quota", "The recipient's inbox is out of storage space".
+    {"mailboxfull", "out of storage space"},
+    {"mailboxfull", "inbox is out of storage"},
+    // Microsoft 365 / Exchange NDR reference: 5.2.2 "Mailbox full", "The recipient's mailbox is
+    // full and can't accept messages now", "STOREDRV.Deliver.Exception:QuotaExceededException".
+    {"mailboxfull", "quotaexceeded"},
+    {"mailboxfull", "mailbox is full and can't accept"},
+    // Exim appendfile (spec "Quota"): "mailbox is full (MTA-imposed quota exceeded while writing
+    // to x)"; Dovecot LDA/LMTP: "Quota exceeded (mailbox for user is full)"; Courier maildrop:
+    // "maildir over quota"; Cyrus: "Over quota".
+    {"mailboxfull", "mta-imposed quota exceeded"},
+    {"mailboxfull", "maildir over quota"},
+    {"mailboxfull", "exceeded their quota"},
+    {"mailboxfull", "exceeded quota"},
+    {"mailboxfull", "exceeds quota"},
+    {"mailboxfull", "exceeded its quota"},
+    {"mailboxfull", "quota full"},
+    {"mailboxfull", "storage quota"},
+    {"mailboxfull", "storage limit"},
+    {"mailboxfull", "full mailbox"},
+    {"mailboxfull", "mail box is full"},
+    {"mailboxfull", "mailbox is over"},
+    {"mailboxfull", "mailbox has reached"},
+    {"mailboxfull", "mailbox size limit"},
+    // Orange, GMX/Web.de, Mail.ru, Yandex publish the same in their languages:
+    // "boîte aux lettres pleine", "Postfach ist voll", "ящик переполнен".
+    {"mailboxfull", "boite aux lettres pleine"},
+    {"mailboxfull", "boîte aux lettres pleine"},
+    {"mailboxfull", "postfach ist voll"},
+    {"mailboxfull", "speicherplatz"},
+    {"mailboxfull", "ящик переполнен"},
+
+    // --- mesgtoobig ---
+    // Postfix cleanup: "message size exceeds fixed limit"; Sendmail: "Message is too large";
+    // Exim: "message too big"; Gmail 552-5.3.4 "Your message exceeded Google's message size
+    // limits"; Microsoft 5.3.4 "Message size exceeds fixed maximum message size".
+    {"mesgtoobig", "message size limit"},
+    {"mesgtoobig", "maximum message size"},
+    {"mesgtoobig", "exceeds the maximum size"},
+    {"mesgtoobig", "exceeds maximum allowed size"},
+    {"mesgtoobig", "exceeds the size limit"},
+    {"mesgtoobig", "message was too large"},
+    {"mesgtoobig", "email is too large"},
+    {"mesgtoobig", "mail is too large"},
+    {"mesgtoobig", "message exceeded"},
+    {"mesgtoobig", "larger than the maximum"},
+    {"mesgtoobig", "size of the message exceeds"},
+
+    // --- suspend ---
+    // Gmail SMTP errors: 550-5.2.1 "The email account that you tried to reach is disabled",
+    // "... is inactive"; Yahoo: "554 delivery error: dd Sorry your message to x cannot be
+    // delivered. This mailbox is disabled (554.30)"; Outlook.com: "Due to extended inactivity new
+    // mail is not currently being accepted for this mailbox"; NetEase: "User suspended".
+    {"suspend", "tried to reach is disabled"},
+    {"suspend", "tried to reach is inactive"},
+    {"suspend", "extended inactivity"},
+    {"suspend", "not currently being accepted for this mailbox"},
+    {"suspend", "user suspended"},
+    {"suspend", "account deactivated"},
+    {"suspend", "account has been deactivated"},
+    {"suspend", "mailbox has been deactivated"},
+    {"suspend", "mailbox deactivated"},
+    {"suspend", "account is inactive"},
+    {"suspend", "account is not active"},
+    {"suspend", "mailbox is inactive"},
+    {"suspend", "user account is disabled"},
+    {"suspend", "user disabled"},
+
+    // --- norelaying ---
+    // qmail-smtpd: "sorry, that domain isn't in my list of allowed rcpthosts (#5.7.1)"; Sendmail:
+    // "Relaying denied. Proper authentication required."; Microsoft 5.7.54 "Unable to relay
+    // recipient in non-accepted domain", 5.7.64 "TenantAttribution; Relay Access Denied".
+    {"norelaying", "allowed rcpthosts"},
+    {"norelaying", "relaying prohibited"},
+    {"norelaying", "relaying not permitted"},
+    {"norelaying", "relay not allowed"},
+    {"norelaying", "non-accepted domain"},
+
+    // --- authfailure ---
+    // Gmail SMTP errors 550-5.7.26: "This mail has been blocked because the sender is
+    // unauthenticated", "fails to pass authentication checks (SPF and DKIM)"; Microsoft 5.7.509
+    // "does not pass DMARC verification", 5.7.23 "Sender Policy Framework violation"; Yahoo 550
+    // 5.7.9 "This mail has been blocked because the sender is unauthenticated".
+    {"authfailure", "sender is unauthenticated"},
+    {"authfailure", "fails to pass authentication checks"},
+    {"authfailure", "dkim signature"},
+    {"authfailure", "domainkeys"},
+
+    // --- requireptr ---
+    // Gmail 550-5.7.25: "The IP address sending this message does not have a PTR record setup";
+    // Postfix: "Client host rejected: cannot find your reverse hostname"; GMX: "Bad DNS PTR
+    // resource record".
+    {"requireptr", "dns ptr"},
+    {"requireptr", "ptr resource record"},
+    {"requireptr", "fcrdns"},
+    {"requireptr", "reverse-dns"},
+
+    // --- spamdetected ---
+    // SpamAssassin/spamass-milter "Blocked by SpamAssassin"; rspamd "Spam message rejected";
+    // Amavis "554 5.7.0 Reject, id=... - spam"; Yandex "Message rejected under suspicion of
+    // SPAM"; NetEase "554 DT:SPM"; QQ "Mail content denied"; Microsoft 5.7.350 "message detected
+    // as spam"; Proofpoint/Barracuda/Sophos/Trend Micro "message rejected due to spam",
+    // "suspected spam"; URI block lists (SURBL, URIBL, Spamhaus DBL) judge the content.
+    {"spamdetected", "suspicion of spam"},
+    {"spamdetected", "suspected spam"},
+    {"spamdetected", "due to spam"},
+    {"spamdetected", "appears to be spam"},
+    {"spamdetected", "probable spam"},
+    {"spamdetected", "spam-like"},
+    {"spamdetected", "spammy"},
+    {"spamdetected", "dt:spm"},
+    {"spamdetected", "mail content denied"},
+    {"spamdetected", "content denied"},
+    {"spamdetected", "uribl"},
+    {"spamdetected", "surbl"},
+    {"spamdetected", "dbl.spamhaus"},
+    {"spamdetected", "uri blocklist"},
+    {"spamdetected", "url blocklist"},
+    {"spamdetected", "blacklisted uri"},
+    {"spamdetected", "content filter rejection"},
+    {"spamdetected", "rejected by content filter"},
+    {"spamdetected", " - spam"},
+    {"spamdetected", "spam mail"},
+
+    // --- rate limits ---
+    // Gmail 450-4.2.1 "The user you are trying to contact is receiving mail too quickly";
+    // Mail.ru "Ratelimit"; Microsoft 4.7.500 "Server busy, please try again later" and
+    // "recipient thread limit exceeded".
+    {"speeding", "receiving mail too quickly"},
+    {"speeding", "mail too quickly"},
+    {"speeding", "ratelimit"},
+    {"speeding", "sending rate"},
+    {"speeding", "thread limit exceeded"},
+    {"toomanyconn", "too many simultaneous"},
+    {"toomanyconn", "number of connections"},
+
+    // --- blocked (the sending host) ---
+    // Spamhaus/SpamCop/SORBS/Barracuda BRBL/CBL/PSBL/UCEPROTECT rejection texts: "blocked using
+    // zen.spamhaus.org", "listed at", "see http://www.spamcop.net/bl.shtml", "barracudacentral";
+    // Microsoft 5.7.606-649 "Access denied, banned sending IP", S3150 "on our block list";
+    // Yahoo 553 5.7.1 [BL21] "Connections will not be accepted from x, because the ip is in
+    // Spamhaus's list"; Proofpoint "554 Blocked - see https://ipcheck.proofpoint.com";
+    // Trend Micro ERS; Cisco SenderBase; AOL/Comcast "dynamic IP" rejections.
+    {"blocked", "listed at"},
+    {"blocked", "is listed on"},
+    {"blocked", "listed by"},
+    {"blocked", "sorbs"},
+    {"blocked", "barracudacentral"},
+    {"blocked", "brbl"},
+    {"blocked", "abuseat"},
+    {"blocked", "psbl"},
+    {"blocked", "uceprotect"},
+    {"blocked", "spamrats"},
+    {"blocked", "connections will not be accepted from"},
+    {"blocked", "blocked - see"},
+    {"blocked", "ipcheck.proofpoint"},
+    {"blocked", "senderbase"},
+    {"blocked", "dynamic ip"},
+    {"blocked", "on our block list"},
+    {"blocked", "banned sending ip"},
+    {"blocked", "sending ip"},
+
+    // --- the sender ---
+    // Postfix "Sender address rejected: Domain not found"; Exim "sender verify failed";
+    // Microsoft 5.1.8 "Access denied, bad outbound sender".
+    {"rejected", "bad outbound sender"},
+    {"rejected", "sender verification failed"},
+
+    // --- policy, security, system ---
+    // Gmail 550 5.7.1 "This message violates example.com email policy"; Yahoo 554 5.7.9 "Message
+    // not accepted for policy reasons"; GMX "Reject due to policy restrictions".
+    {"policyviolation", "policy restrictions"},
+    {"policyviolation", "email policy"},
+    {"policyviolation", "rejected by policy"},
+    // Microsoft 5.7.57 "Client was not authenticated to send anonymous mail during MAIL FROM";
+    // Gmail 4.7.0 "TLS required for RCPT domain".
+    {"securityerror", "not authenticated"},
+    {"securityerror", "tls is required"},
+    // Gmail 421 4.3.0 "Temporary System Problem"; 451 4.3.0 "Mail server temporarily rejected message".
+    {"systemerror", "temporary system problem"},
+    {"systemerror", "temporarily rejected message"},
+
+    // --- notaccept ---
+    // RFC 7505 (Null MX) and 7504 (521/556) wording.
+    {"notaccept", "does not accept email"},
+    {"notaccept", "not accepting any mail"},
+    {"notaccept", "does not receive mail"},
+
+    // --- expired ---
+    // Sendmail "Message could not be delivered for 5 days"; qmail "I'm not going to try again;
+    // this message has been in the queue too long"; OpenSMTPD "Envelope expired"; Microsoft 4.4.7
+    // "Message expired"; Exchange "could not be delivered within the time limit".
+    {"expired", "envelope expired"},
+    {"expired", "not going to try again"},
+    {"expired", "could not be delivered within"},
+    {"expired", "retry period"},
+
+    // --- classic plain-text notices (1990s-2000s MTAs) ---
+    // qmail-remote: "Sorry, I couldn't find any host named x. (#5.1.2)", "Connected to x but
+    // sender was rejected."; Sendmail: "User not local; please try <x>" (RFC 5321 551),
+    // "Cannot send message for 5 days", "Warning: could not send message for past 4 hours";
+    // GroupWise: "the user's mailfile is full"; Sun/Netscape Messaging: "has been replaced by".
+    {"hostunknown", "couldn't find any host named"},
+    {"hostunknown", "couldn't find any host by that name"},
+    {"rejected", "but sender was rejected"},
+    {"hasmoved", "not local; please try"},
+    {"hasmoved", "has been replaced by"},
+    {"expired", "cannot send message for"},
+    {"expired", "could not send message for"},
+    {"mailboxfull", "mailfile is full"},
+    {"mailboxfull", "mailbox is currently full"},
+    // Exchange 2000/2003 NDR texts: "The destination server for this recipient could not be found
+    // in Domain Name Service (DNS)", "the recipient's destination e-mail system is unknown or
+    // invalid", "...did not accept the message because it was too large", "A configuration error
+    // in the e-mail system caused the message to bounce between two servers".
+    {"hostunknown", "could not be found in domain name service"},
+    {"hostunknown", "destination email system is unknown"},
+    {"hostunknown", "destination e-mail system is unknown"},
+    {"mesgtoobig", "because it was too large"},
+    {"networkerror", "bounce between two servers"},
+    // IBM Domino router: "No route found to domain x from server y", "recipient's mail file is
+    // full"; GroupWise: "the user was not found"; CommuniGate Pro: "Relaying is prohibited";
+    // Postfix: "mail forwarding loop for x"; Sendmail: "Local configuration error".
+    {"hostunknown", "no route found to domain"},
+    {"mailboxfull", "mail file is full"},
+    {"userunknown", "user was not found"},
+    {"norelaying", "relaying is prohibited"},
+    {"networkerror", "forwarding loop"},
+    {"systemerror", "configuration error"},
 };
 
 }  // namespace

@@ -24,6 +24,8 @@ struct StatusReason {
     std::string_view reason;
 };
 std::span<const StatusReason> status_reasons();
+// Class and subject ("X.4", "5.7") -> reason, for codes the table above does not list.
+std::span<const StatusReason> status_subject_reasons();
 
 // Reasons that are hard bounces (the rest are soft; "feedback" is a complaint).
 std::span<const std::string_view> hard_reasons();

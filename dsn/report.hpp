@@ -14,6 +14,20 @@ enum class Kind { none, dsn, arf, autoreply };
 
 enum class BounceType { hard, soft, complaint };
 
+// How an event's recipient, reason and type were decided; filled only when Options::explain asks
+// (bounce-parse --explain). The views point into static text.
+struct Explanation {
+    std::string_view decoder;         // which decoder found the recipient
+    std::string_view enriched_by;     // the dialect that added to an RFC 3464 report, if any
+    std::string_view reason_rule;     // which rule decided the reason
+    std::string_view status_reason;   // what the status code alone says
+    bool generic_status = false;      // the status is one servers send for any refusal
+    std::string smtp_command;         // the SMTP stage the report names
+    std::string diagnostic_type;      // "smtp", "x-unix", ...
+    std::string dialect_reason;       // a reason the dialect decided from its own codes
+    std::string notice;               // the short human-readable notice read next to the diagnostic
+};
+
 struct Event {
     std::string recipient;        // lowercased bare addr-spec
     std::string action;           // RFC 3464 action: "failed" or "delayed" (complaints: "failed")
@@ -30,6 +44,7 @@ struct Event {
     std::string campaign_uuid;    // X-Listmonk-Campaign of the returned message, when valid
     std::string original_message_id;  // Message-ID of the returned original
     std::string dialect;          // which decoder produced the event (diagnostics, per-family reports)
+    Explanation why;              // empty unless Options::explain
 };
 
 struct Report {
@@ -42,6 +57,8 @@ struct Report {
 struct Options {
     // Bytes beyond this are ignored; DSN machine parts sit near the start of a message.
     std::size_t max_bytes = 16u << 20;
+    // Record in each Event::why how it was decided (bounce-parse --explain); off in production.
+    bool explain = false;
 };
 
 // Never throws, never crashes on malformed input.

@@ -40,6 +40,8 @@ struct Dispatcher::Worker {
     // Whether the sink's latest attempt failed for a reason only an operator can fix (credentials,
     // URL, listmonk's webhooks switched off); read by scrapes on another thread.
     std::atomic<bool> config_problem{false};
+    std::string last_failure_reason;
+    std::chrono::steady_clock::time_point failing_since{}, last_failure_report{};
     std::int64_t last_prune_ms = 0;
 
     // Outcomes of claimed deliveries that the outbox has not recorded yet. When the outbox cannot be
@@ -128,11 +130,9 @@ struct Dispatcher::Worker {
                                  (d.event.subscriber_uuid.empty() ? d.event.email : d.event.subscriber_uuid) + ")";
         switch (result.kind) {
             case DeliveryResult::Kind::delivered:
-                if (consecutive_failures > 0) log::info(name + ": delivering again after " +
-                                                        std::to_string(consecutive_failures) + " failures");
-                consecutive_failures = 0;
                 config_problem = false;
                 record({Outcome::Kind::delivered, d.event_id, 0, {}});
+                recovered();
                 return true;
             case DeliveryResult::Kind::permanent:
                 log::error(name + ": " + what + " refused permanently, kept as dead letter: " + result.reason);
@@ -142,9 +142,10 @@ struct Dispatcher::Worker {
                 return true;
             case DeliveryResult::Kind::retry: break;
         }
-        ++consecutive_failures;
+        if (consecutive_failures++ == 0) failing_since = last_failure_report = std::chrono::steady_clock::now();
         last_failure_config = result.config_problem;
         config_problem = result.config_problem;
+        last_failure_reason = result.reason;
         const auto delay = retry_delay(options.retry, d.attempts + 1, result.config_problem, rng);
         const std::string message = name + ": " + what + " not delivered (attempt " + std::to_string(d.attempts + 1) +
                                     "), retrying in " + std::to_string(delay.count()) + " ms: " + result.reason;
@@ -153,8 +154,38 @@ struct Dispatcher::Worker {
         } else if (consecutive_failures == 1 || consecutive_failures % 10 == 0) {
             log::warning(message);
         }
-        record({Outcome::Kind::retry, d.event_id, now_ms() + delay.count(), result.reason});
+        record({Outcome::Kind::retry, d.event_id, now_ms() + delay.count(),
+                result.config_problem ? kConfigProblemPrefix + result.reason : result.reason});
         return false;
+    }
+
+    // The sink answered after failing: what waited for it goes now, not after each event's backoff.
+    void recovered() {
+        if (consecutive_failures == 0) return;
+        const auto waited = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - failing_since);
+        const std::size_t due = outbox.retry_now(sink->name());
+        log::info(sink->name() + ": delivering again after " + std::to_string(consecutive_failures) + " failures over " +
+                  std::to_string(waited.count()) + " s; " + std::to_string(due) + " waiting deliveries due now");
+        consecutive_failures = 0;
+    }
+
+    // A steady reminder while a sink fails: a single warning at the first failure is easy to miss.
+    void report_if_still_failing() {
+        if (consecutive_failures == 0) return;
+        const auto now = std::chrono::steady_clock::now();
+        if (now - last_failure_report < options.failure_report_interval) return;
+        last_failure_report = now;
+        std::size_t pending = 0;
+        std::int64_t oldest_ms = 0;
+        for (const auto& s : outbox.stats()) {
+            if (s.sink != sink->name()) continue;
+            pending = s.pending;
+            oldest_ms = s.oldest_pending_age_ms;
+        }
+        log::warning(sink->name() + ": still failing: " + std::to_string(pending) + " pending, oldest " +
+                     std::to_string(oldest_ms / 60000) + " min, " + std::to_string(consecutive_failures) +
+                     " failed attempts, last error: " + (last_failure_config ? kConfigProblemPrefix : "") +
+                     last_failure_reason);
     }
 
     // A sink that confirms whole batches (one fdatasync for all of them) delivers the claimed batch
@@ -167,12 +198,10 @@ struct Dispatcher::Worker {
         for (const Delivery& d : batch) events.push_back(&d.event);
         const DeliveryResult result = sink->deliver_batch(events);
         if (result.kind != DeliveryResult::Kind::delivered) return false;
-        if (consecutive_failures > 0)
-            log::info(sink->name() + ": delivering again after " + std::to_string(consecutive_failures) + " failures");
-        consecutive_failures = 0;
         config_problem = false;
         for (const Delivery& d : batch) unrecorded.push_back({Outcome::Kind::delivered, d.event_id, 0, {}});
         record_outcomes();
+        recovered();
         return true;
     }
 
@@ -181,7 +210,12 @@ struct Dispatcher::Worker {
             try {
                 record_outcomes();  // what the outbox could not take last time comes first
                 maybe_prune();
+                report_if_still_failing();
                 auto batch = outbox.claim_due(sink->name(), options.batch, options.lease);
+                // A failing sink with nothing due (every event backed off): probe it with the oldest.
+                if (batch.empty() && consecutive_failures > 0) {
+                    if (auto oldest = outbox.claim_oldest(sink->name(), options.lease)) batch.push_back(std::move(*oldest));
+                }
                 if (!batch.empty() && sink->delivers_batches() && deliver_whole(batch)) {
                     if (batch.size() < options.batch) sleep_until_stop(options.batch_linger);
                     continue;
@@ -212,7 +246,8 @@ struct Dispatcher::Worker {
                 for (; untried < batch.size(); ++untried) unrecorded.push_back(release_of(batch[untried]));
                 record_outcomes();
                 if (failed) {
-                    pause = retry_delay(options.retry, consecutive_failures, last_failure_config, rng);
+                    pause = std::min(retry_delay(options.retry, consecutive_failures, last_failure_config, rng),
+                                     options.probe_interval);
                     sleep_until_stop(pause);
                     continue;
                 }

@@ -39,6 +39,12 @@ struct DispatcherOptions {
     // the disk with the outbox commits that SMTP acceptance waits on. The first event of a burst
     // still goes out at once.
     std::chrono::milliseconds batch_linger{25};
+    // While a sink fails, it is tried again (with the oldest waiting event) at least this often,
+    // whatever the backoff, and when it answers every waiting event is due at once: recovery within
+    // seconds of an outage ending, at the cost of one request per interval meanwhile.
+    std::chrono::milliseconds probe_interval{10000};
+    // While a sink fails, "still failing: N pending, oldest M min, last error ..." this often.
+    std::chrono::milliseconds failure_report_interval{60000};
 };
 
 class Dispatcher {

@@ -114,41 +114,71 @@ DeliveryResult ListmonkSink::deliver(const Event& event) noexcept {
     try {
         Event outgoing = event;
         if (!options_.source_override.empty()) outgoing.source = options_.source_override;
-        const std::string body = dump_json(listmonk_body(outgoing));
-        if (!curl_) {
-            curl_ = curl_easy_init();
-            if (!curl_) return DeliveryResult::retry("libcurl: cannot create a handle");
-        }
-        CURL* curl = static_cast<CURL*>(curl_);
-        std::string response;
-        char error[CURL_ERROR_SIZE] = {0};
-        curl_easy_setopt(curl, CURLOPT_URL, endpoint_.c_str());
-        curl_easy_setopt(curl, CURLOPT_HTTPHEADER, static_cast<curl_slist*>(headers_));
-        curl_easy_setopt(curl, CURLOPT_POST, 1L);
-        curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.c_str());
-        curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
-        curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, collect);
-        curl_easy_setopt(curl, CURLOPT_WRITEDATA, &response);
-        curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error);
-        curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);  // threads: no SIGALRM-based DNS timeouts
-        curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(options_.timeout.count()));
-        curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options_.connect_timeout.count()));
-        curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);  // a redirect would turn the POST into a GET
-        curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
-        curl_easy_setopt(curl, CURLOPT_USERAGENT, "bounce-milter");
-        // No cookie engine is ever enabled: a Cookie with session= would make listmonk ignore our token.
-        const CURLcode rc = curl_easy_perform(curl);
-        if (rc != CURLE_OK) {
-            return DeliveryResult::retry(std::string("listmonk unreachable: ") + (error[0] ? error : curl_easy_strerror(rc)));
-        }
         long status = 0;
-        curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
-        hide(response, options_.token);  // before the reason is cut from it: no token fragment survives
-        hide(response, base64(options_.username + ":" + options_.token));
+        std::string response;
+        if (DeliveryResult failed = post(dump_json(listmonk_body(outgoing)), status, response);
+            failed.kind != DeliveryResult::Kind::delivered)
+            return failed;
         return classify_listmonk_response(status, response);
     } catch (const std::exception& e) {
         return DeliveryResult::retry(std::string("listmonk sink: ") + e.what());
     }
+}
+
+// An empty object passes listmonk's authentication, permission and "bounces enabled" checks and is then
+// refused by its validation (400 "Invalid fields: email / subscriber_uuid") before anything is queued:
+// proof that a real bounce would be accepted, without recording one.
+DeliveryResult ListmonkSink::probe() noexcept {
+    try {
+        long status = 0;
+        std::string response;
+        if (DeliveryResult failed = post("{}", status, response); failed.kind != DeliveryResult::Kind::delivered)
+            return failed;
+        if (status == 400 && response.find("email / subscriber_uuid") != std::string::npos) return DeliveryResult::ok();
+        if (status >= 200 && status < 300)
+            return DeliveryResult::retry("listmonk HTTP " + std::to_string(status) +
+                                             " to an empty bounce: this is not listmonk's bounce webhook (check url)",
+                                         true);
+        DeliveryResult result = classify_listmonk_response(status, response);
+        if (result.kind == DeliveryResult::Kind::permanent)  // a 400 of another kind: not listmonk's validation
+            return DeliveryResult::retry(result.reason + " (check url)", true);
+        return result;
+    } catch (const std::exception& e) {
+        return DeliveryResult::retry(std::string("listmonk sink: ") + e.what());
+    }
+}
+
+DeliveryResult ListmonkSink::post(const std::string& body, long& status, std::string& response) {
+    if (!curl_) {
+        curl_ = curl_easy_init();
+        if (!curl_) return DeliveryResult::retry("libcurl: cannot create a handle");
+    }
+    CURL* curl = static_cast<CURL*>(curl_);
+    response.clear();
+    char error[CURL_ERROR_SIZE] = {0};
+    curl_easy_setopt(curl, CURLOPT_URL, endpoint_.c_str());
+    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, static_cast<curl_slist*>(headers_));
+    curl_easy_setopt(curl, CURLOPT_POST, 1L);
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.c_str());
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, collect);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &response);
+    curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error);
+    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);  // threads: no SIGALRM-based DNS timeouts
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(options_.timeout.count()));
+    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options_.connect_timeout.count()));
+    curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);  // a redirect would turn the POST into a GET
+    curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(curl, CURLOPT_USERAGENT, "bounce-milter");
+    // No cookie engine is ever enabled: a Cookie with session= would make listmonk ignore our token.
+    const CURLcode rc = curl_easy_perform(curl);
+    if (rc != CURLE_OK) {
+        return DeliveryResult::retry(std::string("listmonk unreachable: ") + (error[0] ? error : curl_easy_strerror(rc)));
+    }
+    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+    hide(response, options_.token);  // before the reason is cut from it: no token fragment survives
+    hide(response, base64(options_.username + ":" + options_.token));
+    return DeliveryResult::ok();
 }
 
 }  // namespace forwarder

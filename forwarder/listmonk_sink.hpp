@@ -29,8 +29,13 @@ public:
     ~ListmonkSink() override;
     const std::string& name() const override { return name_; }
     DeliveryResult deliver(const Event& event) noexcept override;
+    // Checks url, credentials and permission without recording a bounce (see the definition).
+    DeliveryResult probe() noexcept;
 
 private:
+    // One POST of `body`; ok when an HTTP answer came back (whatever its status), else why not.
+    DeliveryResult post(const std::string& body, long& status, std::string& response);
+
     std::string name_ = "listmonk";
     ListmonkSinkOptions options_;
     std::string endpoint_;

@@ -17,6 +17,7 @@ struct Settings {
     Target target = Target::stderr_stream;
     std::string ident = "bounce";
     Level min_level = Level::info;
+    std::string status_line;  // drawn below the log lines on stderr, see set_status_line
 };
 
 Settings& settings() {
@@ -71,9 +72,20 @@ void write(Level level, std::string_view message) {
     gmtime_r(&t, &tm);
     char stamp[32];
     std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    if (!s.status_line.empty()) std::fputs("\r\033[K", stderr);
     std::fprintf(stderr, "%s %s[%s]: %.*s\n", stamp, s.ident.c_str(), label(level),
                  static_cast<int>(message.size()), message.data());
+    if (!s.status_line.empty()) std::fputs(s.status_line.c_str(), stderr);
     std::fflush(stderr);
+}
+
+void set_status_line(std::string line) {
+    Settings& s = settings();
+    std::lock_guard lock(s.mutex);
+    if (line.empty() && s.status_line.empty()) return;
+    std::fprintf(stderr, "\r\033[K%s", line.c_str());
+    std::fflush(stderr);
+    s.status_line = std::move(line);
 }
 
 std::string redact_url(std::string_view url) { return conf::redact_url(url); }

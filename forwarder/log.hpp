@@ -20,6 +20,10 @@ inline void info(std::string_view m) { write(Level::info, m); }
 inline void warning(std::string_view m) { write(Level::warning, m); }
 inline void error(std::string_view m) { write(Level::error, m); }
 
+// A line kept at the bottom of the terminal on stderr (the backfill's progress): log lines are written
+// above it and it is drawn again under them. Empty: no such line (the last one is cleared).
+void set_status_line(std::string line);
+
 // "redis://user:pw@host:6379/0" -> "redis://user:***@host:6379/0", so URLs can be logged.
 std::string redact_url(std::string_view url);
 

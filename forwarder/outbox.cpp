@@ -435,6 +435,51 @@ std::size_t Outbox::requeue(const std::string& sink, std::int64_t event_id, bool
     return changed;
 }
 
+std::size_t Outbox::retry_now(const std::string& sink, std::int64_t event_id) {
+    std::lock_guard lock(impl_->write_mutex);
+    auto& db = impl_->worker;
+    sqlite::Statement s(db, "UPDATE deliveries SET next_attempt_at = ?1 "
+                            "WHERE state = 'pending' AND next_attempt_at > ?1 "
+                            "AND (?2 = '' OR sink = ?2) AND (?3 = 0 OR event_id = ?3)");
+    s.bind(1, now_ms()).bind(2, sink).bind(3, event_id).run();
+    const auto changed = static_cast<std::size_t>(db.changes());
+    if (changed > 0) {
+        std::function<void()> listener;
+        {
+            std::lock_guard l(impl_->listener_mutex);
+            listener = impl_->listener;
+        }
+        if (listener) listener();
+    }
+    return changed;
+}
+
+std::optional<Delivery> Outbox::claim_oldest(const std::string& sink, std::chrono::milliseconds lease) {
+    std::lock_guard lock(impl_->write_mutex);
+    auto& db = impl_->worker;
+    sqlite::Transaction tx(db);
+    const std::int64_t now = now_ms();
+    sqlite::Statement select(db, "SELECT " DELIVERY_COLUMNS
+                                 "WHERE d.sink = ?1 AND d.state = 'pending' ORDER BY d.event_id LIMIT 1");
+    select.bind(1, sink);
+    if (!select.step()) return std::nullopt;
+    Delivery claimed = impl_->read_delivery(select);
+    sqlite::Statement lease_row(db, "UPDATE deliveries SET next_attempt_at = ?1 WHERE event_id = ?2 AND sink = ?3");
+    lease_row.bind(1, now + lease.count()).bind(2, claimed.event_id).bind(3, sink).run();
+    tx.commit();
+    return claimed;
+}
+
+std::size_t Outbox::config_problems(const std::string& sink) {
+    auto& db = impl_->worker;
+    std::lock_guard lock(impl_->write_mutex);
+    sqlite::Statement s(db, "SELECT COUNT(*) FROM deliveries WHERE state = 'pending' AND (?1 = '' OR sink = ?1) "
+                            "AND substr(last_error, 1, ?3) = ?2");
+    const std::string prefix = kConfigProblemPrefix;
+    s.bind(1, sink).bind(2, prefix).bind(3, static_cast<std::int64_t>(prefix.size()));
+    return s.step() ? static_cast<std::size_t>(s.int64(0)) : 0;
+}
+
 std::size_t Outbox::purge(DeliveryState state, const std::string& sink, std::int64_t event_id) {
     std::lock_guard lock(impl_->write_mutex);
     auto& db = impl_->worker;

@@ -31,6 +31,9 @@ struct EnqueueResult {
     std::size_t duplicates = 0;  // already known keys, ignored
 };
 
+// How the delivery workers mark an error only an operator can fix (bounce-outbox health looks for it).
+inline constexpr const char* kConfigProblemPrefix = "configuration problem: ";
+
 enum class DeliveryState { pending, delivered, dead };
 const char* to_string(DeliveryState state) noexcept;
 
@@ -101,6 +104,15 @@ public:
     // Dead (or, with `include_pending`, also pending) deliveries back to pending, due now, attempts 0.
     // `event_id` 0 = all; `sink` empty = every sink. Returns how many.
     std::size_t requeue(const std::string& sink = "", std::int64_t event_id = 0, bool include_pending = false);
+    // Pending deliveries (`event_id` 0 = all; `sink` empty = every sink) due now, attempts kept: an
+    // operator's "retry now", or a sink that answers again after an outage. Returns how many.
+    std::size_t retry_now(const std::string& sink = "", std::int64_t event_id = 0);
+    // The oldest pending delivery of `sink`, claimed (leased) even if its next attempt is later: the
+    // probe that finds out whether a failing sink answers again. Empty when nothing is pending.
+    std::optional<Delivery> claim_oldest(const std::string& sink, std::chrono::milliseconds lease);
+    // Pending deliveries per sink whose last attempt failed on a configuration problem (their error
+    // starts with kConfigProblemPrefix): credentials, permission, a disabled feature, a wrong URL.
+    std::size_t config_problems(const std::string& sink = "");
     // Deletes deliveries in `state` (sink/event filters as for requeue), then events left with no
     // delivery at all. Returns deliveries deleted.
     std::size_t purge(DeliveryState state, const std::string& sink = "", std::int64_t event_id = 0);

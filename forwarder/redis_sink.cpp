@@ -133,4 +133,26 @@ DeliveryResult RedisSink::deliver(const Event& event) noexcept {
     }
 }
 
+DeliveryResult RedisSink::probe() noexcept {
+    try {
+        disconnect();
+        if (DeliveryResult connected = connect(); connected.kind != DeliveryResult::Kind::delivered) return connected;
+        auto* c = static_cast<redisContext*>(context_);
+        Reply r = command(c, {"TYPE", options_.stream});
+        if (!r || r->type == REDIS_REPLY_ERROR) {
+            std::string why = r ? reply_error(r.get()) : std::string(c->errstr);
+            disconnect();
+            return DeliveryResult::retry("redis TYPE " + options_.stream + ": " + why, true);
+        }
+        const std::string type(r->str ? r->str : "", r->str ? r->len : 0);
+        disconnect();
+        if (type != "stream" && type != "none")
+            return DeliveryResult::retry("redis key " + options_.stream + " is a " + type + ", not a stream", true);
+        return DeliveryResult::ok();
+    } catch (const std::exception& e) {
+        disconnect();
+        return DeliveryResult::retry(std::string("redis sink: ") + e.what());
+    }
+}
+
 }  // namespace forwarder

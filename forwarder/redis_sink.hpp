@@ -29,6 +29,8 @@ public:
     ~RedisSink() override;
     const std::string& name() const override { return name_; }
     DeliveryResult deliver(const Event& event) noexcept override;
+    // Connects (AUTH, SELECT) and checks the stream key is a stream or absent; writes nothing.
+    DeliveryResult probe() noexcept;
 
 private:
     DeliveryResult connect();

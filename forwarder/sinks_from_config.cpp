@@ -43,6 +43,7 @@ DispatcherOptions dispatcher_options(const conf::Config& config) {
     o.retry.maximum = config.outbox.retry_max;
     o.retry.config_initial = config.outbox.config_retry_initial;
     o.poll = config.outbox.poll_interval;
+    o.probe_interval = std::min(o.probe_interval, config.outbox.retry_max);
     o.retention = std::chrono::hours(24) * config.outbox.retention_days;
     // A claimed event is redone after the lease if this process died mid-delivery: well above the
     // slowest sink's timeout so a live worker never races its own lease.

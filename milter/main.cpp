@@ -1,10 +1,13 @@
 // bounce-milter: captures bounces (DSNs, ARF complaints) inline at the MTA and forwards them to listmonk,
 // Redis and/or a JSON Lines file through a durable outbox.
+#include "conf/command_line.hpp"
 #include "conf/config.hpp"
+#include "conf/environment.hpp"
 #include "forwarder/dispatcher.hpp"
 #include "forwarder/pipeline.hpp"
 #include "forwarder/log.hpp"
 #include "forwarder/outbox_metrics.hpp"
+#include "forwarder/sink_check.hpp"
 #include "metrics/exporter.hpp"
 #include "metrics/registry.hpp"
 #include "milter/callbacks.hpp"
@@ -21,6 +24,7 @@
 
 #include <csignal>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -33,8 +37,10 @@ namespace logging = forwarder::log;
 namespace {
 
 struct Options {
-    std::string config_path;  // empty = embedded default
+    std::string config_path = "/etc/bounce-milter/bounce-milter.toml";
+    bool demo = false;  // the compiled-in demo (conf/demo.toml) in the current directory instead
     bool check_config = false;
+    bool check_sinks = false;
     bool foreground = false;
     bool allow_root = false;
     bool verbose = false;
@@ -42,15 +48,15 @@ struct Options {
     std::string pid_file;
 };
 
-constexpr const char* kEmbeddedName = "<embedded default>";
+std::string config_name(const Options& options) { return options.demo ? "<demo>" : options.config_path; }
 
+// The file (or the demo), the milter's own requirements, and the machine: directories and users.
 conf::LoadResult load(const Options& options) {
-    conf::LoadResult result = options.config_path.empty()
-                                  ? conf::load_string(conf::embedded_default(), kEmbeddedName)
-                                  : conf::load_file(options.config_path);
-    const std::string name = options.config_path.empty() ? kEmbeddedName : options.config_path;
+    conf::LoadResult result = options.demo ? conf::load_demo(std::filesystem::current_path().string())
+                                           : conf::load_file(options.config_path);
+    const std::string name = config_name(options);
     if (result.errors.empty() && result.config && !result.config->milter) {
-        result.errors.push_back({name, 0, "no [milter] section: bounce-milter needs one"});
+        result.errors.push_back({name, 1, "no [milter] section: bounce-milter needs one"});
         result.config.reset();
     }
     if (result.errors.empty() && result.config) {
@@ -58,10 +64,15 @@ conf::LoadResult load(const Options& options) {
                                                                    : options.socket_override;
         try {
             milter::parse_socket_spec(socket);
+            if (const auto exposure = conf::remote_exposure(socket);
+                !options.socket_override.empty() && !exposure.empty() && !result.config->milter->allow_remote_mta)
+                throw std::runtime_error("--socket " + socket + " " + exposure + " ([milter] allow_remote_mta = true allows it)");
         } catch (const std::exception& e) {
             result.errors.push_back({name, 0, e.what()});
-            result.config.reset();
         }
+        for (auto& problem : conf::environment_problems(*result.config, {true, options.socket_override}))
+            result.errors.push_back(std::move(problem));
+        if (!result.errors.empty()) result.config.reset();
     }
     return result;
 }
@@ -87,8 +98,8 @@ std::string summary(const conf::Config& config) {
 // SIGUSR1: re-read the file and swap the policy. Sinks, the outbox and the socket stay as started.
 void reload(const Options& options, milter::Runtime& runtime, forwarder::Outbox& outbox,
             const std::shared_ptr<const conf::Config>& started_with) {
-    if (options.config_path.empty()) {
-        logging::info("reload: running on the embedded default, nothing to re-read");
+    if (options.demo) {
+        logging::info("reload: running on the demo, nothing to re-read");
         return;
     }
     conf::LoadResult result = load(options);
@@ -138,6 +149,8 @@ int run(const Options& options) {
             return 1;
         }
     }
+    logging::info("configuration " + config_name(options) + "; outbox " + config->outbox.path + "; sinks: " +
+                  forwarder::describe_sinks(*config));
     if (!options.pid_file.empty()) write_pid_file(options.pid_file);
 
     // Before any thread starts, so every thread (libmilter's, the workers) inherits the mask.
@@ -193,8 +206,7 @@ int run(const Options& options) {
         logging::warning("could not set TCP_NODELAY on " + socket.spec + ": answers with edits may wait on delayed ACKs");
 
     milter::ReloadSignalThread reloader([&] { reload(options, runtime, outbox, config); });
-    logging::info("listening on " + socket.spec + " (" + (options.config_path.empty() ? kEmbeddedName : options.config_path) +
-              "): " + summary(*config));
+    logging::info("listening on " + socket.spec + " (" + config_name(options) + "): " + summary(*config));
 
     // Returns after SIGTERM/SIGHUP/SIGINT (libmilter's own signal thread) or smfi_stop().
     const int rc = smfi_main();
@@ -218,23 +230,28 @@ int run(const Options& options) {
 int main(int argc, char** argv) {
     Options options;
     CLI::App app{"bounce-milter: capture bounces inline at the MTA and forward them to listmonk, Redis or a file"};
-    app.add_option("-c,--config", options.config_path, "TOML configuration file (default: the embedded default)");
-    app.add_flag("--check-config", options.check_config, "validate the configuration, print every error, exit 0/1");
+    app.add_option("-c,--config", options.config_path, "TOML configuration file (default: /etc/bounce-milter/bounce-milter.toml)");
+    app.add_flag("--demo", options.demo,
+                 "run on the compiled-in demo: inet:8895@127.0.0.1, outbox and bounces.jsonl in the current directory");
+    app.add_flag("--check-config", options.check_config,
+                 "validate the configuration and the directories and user it names, print every error, exit 0/1");
+    app.add_flag("--check-sinks", options.check_sinks,
+                 "check that listmonk and Redis answer with the configured credentials (records nothing), exit 0/1");
     app.add_flag("-f,--foreground", options.foreground, "stay in the foreground and log to stderr (else syslog, mail)");
     app.add_option("--socket", options.socket_override, "override [milter] socket (unix:/path or inet:port@host)");
     app.add_flag("--allow-root", options.allow_root, "run as root without a [milter] user to drop to");
     app.add_flag("-v,--verbose", options.verbose, "log debug lines too");
     app.add_option("--pid-file", options.pid_file, "write the process id to this file");
-    app.set_version_flag("--version", "bounce-milter 0.1.0");
-    CLI11_PARSE(app, argc, argv);
+    command_line::add_version(app, "bounce-milter");
+    if (const int rc = command_line::parse(app, argc, argv); rc >= 0) return rc;
 
-    if (options.check_config) {
+    if (options.check_config || options.check_sinks) {
         const conf::LoadResult result = load(options);
         for (const auto& e : result.errors) std::cerr << e.to_string() << '\n';
         if (!result.errors.empty()) return 1;
-        std::cout << (options.config_path.empty() ? kEmbeddedName : options.config_path) << ": OK ("
-                  << summary(*result.config) << ")\n";
-        return 0;
+        if (options.check_config)
+            std::cout << config_name(options) << ": OK (" << summary(*result.config) << ")\n";
+        return options.check_sinks ? forwarder::check_sinks(*result.config, std::cout) : 0;
     }
     try {
         return run(options);

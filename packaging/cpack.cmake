@@ -54,11 +54,16 @@ install(FILES
   ${BOUNCE_PKG_DIR}/prometheus/bounce-milter.rules.yml
   ${BOUNCE_PKG_DIR}/prometheus/bounce-milter.rules.test.yml
   DESTINATION share/bounce-milter/prometheus)
-foreach(doc README.md docs/ops.md docs/deliverability.md docs/metrics.md)
-  if(EXISTS ${PROJECT_SOURCE_DIR}/${doc})
-    install(FILES ${PROJECT_SOURCE_DIR}/${doc} DESTINATION share/doc/bounce-milter)
-  endif()
-endforeach()
+# Every document (README and docs/*.md, which the README links), the copyright file and the changelog
+# Debian policy asks for (changelog.Debian.gz, compressed reproducibly).
+install(FILES ${PROJECT_SOURCE_DIR}/README.md ${BOUNCE_PKG_DIR}/debian/copyright DESTINATION share/doc/bounce-milter)
+file(GLOB BOUNCE_DOCS CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/docs/*.md)
+install(FILES ${BOUNCE_DOCS} DESTINATION share/doc/bounce-milter/docs)
+set(BOUNCE_CHANGELOG ${BOUNCE_PKG_BUILD}/changelog.Debian.gz)
+add_custom_command(OUTPUT ${BOUNCE_CHANGELOG} COMMAND gzip -9n -c ${BOUNCE_PKG_DIR}/debian/changelog > ${BOUNCE_CHANGELOG}
+                   DEPENDS ${BOUNCE_PKG_DIR}/debian/changelog COMMENT "Compressing the changelog" VERBATIM)
+add_custom_target(debian_changelog ALL DEPENDS ${BOUNCE_CHANGELOG})
+install(FILES ${BOUNCE_CHANGELOG} DESTINATION share/doc/bounce-milter)
 
 # --- package metadata -----------------------------------------------------------------------------
 set(CPACK_GENERATOR DEB)
@@ -86,4 +91,6 @@ set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA
   ${BOUNCE_PKG_DIR}/debian/prerm
   ${BOUNCE_PKG_DIR}/debian/postrm)
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION TRUE)
+# Stripped binaries: the debug information (most of a RelWithDebInfo binary) stays in the build tree.
+set(CPACK_STRIP_FILES TRUE)
 include(CPack)

@@ -3,11 +3,13 @@
 # Idempotent: packages already present are skipped, so a second run costs one dpkg query.
 set -euo pipefail
 
+# `--run` (what `./dev run` asks for): only what building the programs needs, no test tools.
 BUILD_PKGS=(
   build-essential cmake pkg-config
   libgmime-3.0-dev libmilter-dev libhiredis-dev libcurl4-openssl-dev libssl-dev
-  nlohmann-json3-dev libtomlplusplus-dev libsqlite3-dev libcpp-httplib-dev libcli11-dev catch2
+  nlohmann-json3-dev libtomlplusplus-dev libsqlite3-dev libcpp-httplib-dev libcli11-dev
 )
+TEST_BUILD_PKGS=(catch2)
 TEST_PKGS=(
   postfix redis-server swaks miltertest sqlite3 python3 openssl curl procps
   # Sendmail e2e test: its packages conflict with postfix, so tests/e2e/sendmail_kit.py only downloads and
@@ -20,15 +22,21 @@ TEST_PKGS=(
   prometheus
 )
 EXTRA_PKGS=()
+RUN_ONLY=no
 for arg in "$@"; do
   case "$arg" in
+    --run) RUN_ONLY=yes ;;
     --bench) EXTRA_PKGS+=(libsisimai-perl hyperfine valgrind wrk) ;;
     --fuzz) EXTRA_PKGS+=(clang-14 libfuzzer-14-dev libclang-rt-14-dev) ;;
     --package) EXTRA_PKGS+=(dpkg-dev systemd) ;;
   esac
 done
 
-want=("${BUILD_PKGS[@]}" "${TEST_PKGS[@]}" "${EXTRA_PKGS[@]}")
+if [ "$RUN_ONLY" = yes ]; then
+  want=("${BUILD_PKGS[@]}")
+else
+  want=("${BUILD_PKGS[@]}" "${TEST_BUILD_PKGS[@]}" "${TEST_PKGS[@]}" "${EXTRA_PKGS[@]}")
+fi
 missing=()
 for p in "${want[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

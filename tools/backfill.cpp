@@ -1,6 +1,7 @@
 #include "tools/backfill.hpp"
 
 #include "conf/config.hpp"
+#include "conf/environment.hpp"
 #include "dsn/report.hpp"
 #include "forwarder/log.hpp"
 #include "forwarder/pipeline.hpp"
@@ -62,15 +63,21 @@ public:
         if (!due()) return;
         draw("reading: " + std::to_string(t.messages) + " messages, " + std::to_string(t.events) + " events");
     }
-    void delivering(std::size_t done, std::size_t total, std::size_t pending) {
+    // Events (not deliveries: an event goes to every sink) done of this run's new events, and while
+    // nothing moves, why: the last error of the oldest waiting delivery.
+    void delivering(std::size_t done_events, std::size_t total_events, std::size_t pending, const std::string& waiting_on) {
         if (!due()) return;
         constexpr int width = 30;
-        const int filled = total == 0 ? width : static_cast<int>(width * std::min(done, total) / total);
-        draw("delivering [" + std::string(filled, '#') + std::string(width - filled, '-') + "] " + std::to_string(done) +
-             "/" + std::to_string(total) + ", " + std::to_string(pending) + " pending");
+        const int filled =
+            total_events == 0 ? width : static_cast<int>(width * std::min(done_events, total_events) / total_events);
+        std::string line = "delivering [" + std::string(filled, '#') + std::string(width - filled, '-') + "] " +
+                           std::to_string(done_events) + "/" + std::to_string(total_events) + " events, " +
+                           std::to_string(pending) + " deliveries pending";
+        if (!waiting_on.empty()) line += "; waiting: " + waiting_on.substr(0, 100);
+        draw(line);
     }
     void finish() {
-        if (enabled_ && drawn_) std::fputs("\r\033[K", stderr);
+        if (enabled_ && drawn_) forwarder::log::set_status_line("");
     }
 
 private:
@@ -81,9 +88,9 @@ private:
         last_ = now;
         return true;
     }
+    // Through the log, so the dispatcher's warnings are written above the line, never across it.
     void draw(const std::string& line) {
-        std::fprintf(stderr, "\r\033[K%s", line.c_str());
-        std::fflush(stderr);
+        forwarder::log::set_status_line(line);
         drawn_ = true;
     }
     bool enabled_;
@@ -123,9 +130,23 @@ forwarder::ProducerContext context_template(const conf::Config& config) {
 
 }  // namespace
 
+int check_backfill_config(const std::string& config_path) {
+    conf::LoadResult loaded = conf::load_file(config_path);
+    if (loaded.config) {
+        for (auto& problem : conf::environment_problems(*loaded.config)) loaded.errors.push_back(problem);
+    }
+    for (const auto& e : loaded.errors) std::cerr << e.to_string() << "\n";
+    if (!loaded.errors.empty()) return 1;
+    std::cout << config_path << ": OK (outbox " << loaded.config->outbox.path << ")\n";
+    return 0;
+}
+
 int run_backfill(const BackfillOptions& options) {
     conf::LoadResult loaded = conf::load_file(options.config_path);
-    if (!loaded.config) {
+    if (loaded.config) {
+        for (auto& problem : conf::environment_problems(*loaded.config)) loaded.errors.push_back(problem);
+    }
+    if (!loaded.errors.empty()) {
         for (const auto& e : loaded.errors) std::cerr << e.to_string() << "\n";
         return 2;
     }
@@ -206,18 +227,32 @@ int run_backfill(const BackfillOptions& options) {
     // Wait for the sinks. The outbox may be shared with a running milter, so progress is measured
     // as deliveries completed since this run started, and "done" as nothing pending at all.
     const std::size_t sinks = forwarder::sink_names(config).size();
-    const std::size_t expected = totals.inserted * sinks;
     const auto deadline = options.timeout.count() > 0 ? std::chrono::steady_clock::now() + options.timeout
                                                       : std::chrono::steady_clock::time_point::max();
     DeliveryTotals now = sum(outbox.stats());
     bool timed_out = false;
+    std::size_t last_done = 0;
+    auto last_move = std::chrono::steady_clock::now(), last_asked = last_move;
+    std::string waiting_on;  // why nothing moves, once it has not for a while
     while (!outbox_failed && now.pending > 0 && !g_interrupted.load()) {
         if (std::chrono::steady_clock::now() >= deadline) {
             timed_out = true;
             break;
         }
         const std::size_t done = (now.delivered + now.dead) - std::min(now.delivered + now.dead, before.delivered + before.dead);
-        progress.delivering(done, expected, now.pending);
+        const auto moment = std::chrono::steady_clock::now();
+        if (done == last_done && moment - last_move > std::chrono::seconds(2) && moment - last_asked > std::chrono::seconds(1)) {
+            last_asked = moment;
+            waiting_on.clear();
+            const auto oldest = outbox.list(forwarder::DeliveryState::pending, "", 1);
+            if (!oldest.empty() && !oldest.front().last_error.empty())
+                waiting_on = oldest.front().sink + " " + oldest.front().last_error;
+        } else if (done != last_done) {
+            waiting_on.clear();
+            last_done = done;
+            last_move = std::chrono::steady_clock::now();
+        }
+        progress.delivering(done / std::max<std::size_t>(sinks, 1), totals.inserted, now.pending, waiting_on);
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
         now = sum(outbox.stats());
     }
@@ -246,7 +281,7 @@ int run_backfill(const BackfillOptions& options) {
     if (now.pending > 0) {
         std::cerr << "bounce-parse: " << (timed_out ? "--timeout reached" : "interrupted") << " with " << now.pending
                   << " deliveries pending; they stay in " << config.outbox.path << "\n";
-        return 3;
+        return 1;
     }
     if (dead > 0) {
         std::cerr << "bounce-parse: " << dead << " deliveries refused permanently; see `bounce-outbox -c "

@@ -16,9 +16,12 @@ struct BackfillOptions {
     bool progress = true;             // draw a progress line when stderr is a terminal
 };
 
-// Exit status: 0 every event delivered by every sink; 1 dead letters or unreadable inputs;
-// 2 configuration or outbox problem (nothing done); 3 stopped by --timeout or a signal with events
-// still pending (they stay in the outbox and are delivered by the next run or by the milter).
+// Exit status: 0 every event delivered by every sink; 1 not all of them: dead letters, unreadable
+// inputs, or stopped by --timeout or a signal with events still pending (they stay in the outbox and
+// are delivered by the next run or by the milter); 2 configuration or outbox problem (nothing done).
 int run_backfill(const BackfillOptions& options);
+
+// --check-config of bounce-parse: the configuration --forward would use, and the directories it names.
+int check_backfill_config(const std::string& config_path);
 
 }  // namespace tools

@@ -11,11 +11,8 @@ int main(int argc, char** argv) {
     CLI::App app{"Backfill bounce messages through the outbox to the configured sinks (bounce-parse --forward)"};
     tools::ParseCommandLine cli;
     tools::define_parse_command_line(app, cli);
-    CLI11_PARSE(app, argc, argv);
-    if (cli.backfill.config_path.empty()) {
-        std::cerr << "bounce-parse: --forward needs -c CONFIG\n";
-        return 2;
-    }
+    if (const int rc = tools::parse_command_line(app, cli, argc, argv); rc >= 0) return rc;
+    if (cli.check_config) return tools::check_backfill_config(cli.backfill.config_path);
     cli.backfill.paths = cli.paths;
     cli.backfill.timeout = std::chrono::seconds(cli.timeout_seconds);
     return tools::run_backfill(cli.backfill);

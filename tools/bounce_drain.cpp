@@ -1,8 +1,11 @@
 // bounce-drain: reads the Redis stream that bounce-milter and bounce-hooks instances write to,
 // through a consumer group, and posts each event to listmonk once. Any number can run in parallel.
+#include "conf/command_line.hpp"
 #include "conf/config.hpp"
+#include "conf/environment.hpp"
 #include "forwarder/dispatcher.hpp"
 #include "forwarder/log.hpp"
+#include "forwarder/sink_check.hpp"
 #include "metrics/exporter.hpp"
 #include "metrics/registry.hpp"
 #include "tools/bounce_drain_loop.hpp"
@@ -129,7 +132,8 @@ std::vector<metrics::FamilySnapshot> drain_families(const tools::DrainCounters& 
 conf::LoadResult load_checked(const std::string& path) {
     conf::LoadResult loaded = conf::load_file(path);
     if (loaded.config) {
-        for (auto& message : drain_requirements(*loaded.config)) loaded.errors.push_back({path, 0, message});
+        for (auto& message : drain_requirements(*loaded.config)) loaded.errors.push_back({path, 1, message});
+        for (auto& problem : conf::environment_problems(*loaded.config, {false, ""})) loaded.errors.push_back(problem);
         if (!loaded.errors.empty()) loaded.config.reset();
     }
     return loaded;
@@ -139,26 +143,31 @@ conf::LoadResult load_checked(const std::string& path) {
 
 int main(int argc, char** argv) {
     CLI::App app{"bounce-drain: post the bounce events of a Redis stream to listmonk, once each"};
-    std::string config_path;
+    std::string config_path = "/etc/bounce-milter/bounce-drain.toml";
     std::string consumer;
     bool check_config = false;
+    bool check_sinks = false;
     bool use_syslog = false;
     bool verbose = false;
-    app.add_option("-c,--config", config_path, "TOML configuration file ([redis], [listmonk], [drain])")->required();
+    app.add_option("-c,--config", config_path,
+                   "TOML configuration file ([redis], [listmonk], [drain]; default: /etc/bounce-milter/bounce-drain.toml)");
     app.add_flag("--check-config", check_config, "validate the configuration, print every error, exit 0/1");
+    app.add_flag("--check-sinks", check_sinks,
+                 "check that Redis and listmonk answer with the configured credentials (records nothing), exit 0/1");
     app.add_option("--consumer", consumer, "consumer name in the group (default: [drain] consumer, else host-pid)");
     app.add_flag("--syslog", use_syslog, "log to syslog (facility mail) instead of stderr");
     app.add_flag("-v,--verbose", verbose, "log debug lines too");
-    CLI11_PARSE(app, argc, argv);
+    command_line::add_version(app, "bounce-drain");
+    if (const int rc = command_line::parse(app, argc, argv); rc >= 0) return rc;
 
     conf::LoadResult loaded = load_checked(config_path);
     if (!loaded.config) {
         for (const auto& e : loaded.errors) std::cerr << e.to_string() << "\n";
         return 1;
     }
-    if (check_config) {
-        std::cout << config_path << ": OK\n";
-        return 0;
+    if (check_config || check_sinks) {
+        if (check_config) std::cout << config_path << ": OK\n";
+        return check_sinks ? forwarder::check_sinks(*loaded.config, std::cout) : 0;
     }
     auto config = loaded.config;
 
@@ -190,7 +199,8 @@ int main(int argc, char** argv) {
     }
     const tools::RedisDrainStoreOptions opts = store_options(*config, consumer);
     forwarder::log::info("consumer " + consumer + " of group " + opts.group + " on stream " + opts.stream + " at " +
-                         forwarder::log::redact_url(opts.url) + "; dead letters to " + opts.dead_letter_stream);
+                         forwarder::log::redact_url(opts.url) + "; dead letters to " + opts.dead_letter_stream +
+                         "; posting to listmonk " + forwarder::log::redact_url(config->listmonk->url) + " as " + config->listmonk->username);
 
     auto last_report = std::chrono::steady_clock::now();
     std::uint64_t last_posted = 0;

@@ -1,6 +1,8 @@
 // bounce-outbox: inspect and repair a (possibly live) outbox: list pending and dead-letter events,
 // show why one failed, requeue or purge them, and print health for monitoring.
+#include "conf/command_line.hpp"
 #include "conf/config.hpp"
+#include "conf/environment.hpp"
 #include "forwarder/clock.hpp"
 #include "forwarder/dispatcher.hpp"
 #include "forwarder/outbox.hpp"
@@ -59,16 +61,22 @@ void print_json(const nlohmann::json& j) { std::cout << forwarder::dump_json(j) 
 }  // namespace
 
 int main(int argc, char** argv) {
-    CLI::App app{"bounce-outbox: list, explain, requeue and purge outbox events; print outbox health"};
-    app.require_subcommand(1);
-    std::string config_path;
+    CLI::App app{"bounce-outbox: list, explain, retry, requeue and purge outbox events; print outbox health"};
+    app.require_subcommand(0, 1);
+    // Options of the program are accepted after the subcommand too: `bounce-outbox list --sink listmonk -c FILE`.
+    app.fallthrough();
+    std::string config_path = "/etc/bounce-milter/bounce-milter.toml";
     std::string outbox_path;
     std::string sink;
     bool json = false;
-    app.add_option("-c,--config", config_path, "configuration file whose [outbox] path to use");
+    bool check_config = false;
+    app.add_option("-c,--config", config_path,
+                   "configuration file whose [outbox] path to use (default: /etc/bounce-milter/bounce-milter.toml)");
     app.add_option("--outbox", outbox_path, "outbox file (instead of -c)");
     app.add_option("--sink", sink, "only this sink's deliveries (listmonk, redis, file)");
     app.add_flag("--json", json, "JSON Lines output");
+    app.add_flag("--check-config", check_config, "validate the configuration, print every error, exit 0/1");
+    command_line::add_version(app, "bounce-outbox");
 
     auto* list = app.add_subcommand("list", "list pending (default) or dead-letter deliveries, oldest first");
     bool list_pending = false, list_dead = false, list_delivered = false;
@@ -98,26 +106,39 @@ int main(int argc, char** argv) {
     pid->excludes(pdead);
     purge->require_option(1);
 
-    auto* health = app.add_subcommand("health", "depth per sink and state, oldest pending age; exit 1 when unhealthy");
+    auto* retry = app.add_subcommand("retry", "pending deliveries due now (a running daemon tries them at once)");
+    std::int64_t retry_id = 0;
+    retry->add_option("ID", retry_id, "event id (default: every pending delivery)");
+
+    auto* health = app.add_subcommand("health",
+                                      "depth per sink and state, oldest pending age; exit 1 when unhealthy (dead "
+                                      "letters, a backlog older than --max-age, or a configuration problem)");
     int max_age_seconds = 3600;
     health->add_option("--max-age", max_age_seconds, "unhealthy when the oldest pending event is older (default 3600 s)");
 
-    auto* stats = app.add_subcommand("stats", "bounces by receiver, reason and type in a window vs the one before; "
+    auto* stats_command_line = app.add_subcommand("stats", "bounces by receiver, reason and type in a window vs the one before; "
                                               "reputation reasons flagged with the receivers' replies");
     tools::StatsCommand stats_command;
-    tools::add_stats_options(*stats, stats_command);
+    tools::add_stats_options(*stats_command_line, stats_command);
 
-    CLI11_PARSE(app, argc, argv);
+    if (const int rc = command_line::parse(app, argc, argv); rc >= 0) return rc;
+    if (!check_config && app.get_subcommands().empty()) {
+        std::cerr << app.help() << "bounce-outbox: a subcommand is required\n";
+        return 2;
+    }
 
-    if (outbox_path.empty()) {
-        if (config_path.empty()) {
-            std::cerr << "bounce-outbox: give -c CONFIG or --outbox PATH\n";
-            return 2;
-        }
+    if (outbox_path.empty() || check_config) {
         conf::LoadResult loaded = conf::load_file(config_path);
-        if (!loaded.config) {
+        if (loaded.config) {
+            for (auto& problem : conf::environment_problems(*loaded.config)) loaded.errors.push_back(problem);
+        }
+        if (!loaded.errors.empty()) {
             for (const auto& e : loaded.errors) std::cerr << e.to_string() << "\n";
-            return 2;
+            return check_config ? 1 : 2;
+        }
+        if (check_config) {
+            std::cout << config_path << ": OK (outbox " << loaded.config->outbox.path << ")\n";
+            return 0;
         }
         outbox_path = loaded.config->outbox.path;
     }
@@ -194,6 +215,12 @@ int main(int argc, char** argv) {
             return n > 0 || requeue_all ? 0 : 1;
         }
 
+        if (*retry) {
+            const std::size_t n = outbox.retry_now(sink, retry_id);
+            std::cout << "due now: " << n << " pending deliver" << (n == 1 ? "y" : "ies") << "\n";
+            return n > 0 || retry_id == 0 ? 0 : 1;
+        }
+
         if (*purge) {
             std::size_t n = outbox.purge(forwarder::DeliveryState::dead, sink, purge_dead ? 0 : purge_id);
             if (!purge_dead) n += outbox.purge(forwarder::DeliveryState::pending, sink, purge_id);
@@ -201,7 +228,7 @@ int main(int argc, char** argv) {
             return n > 0 || purge_dead ? 0 : 1;
         }
 
-        if (*stats) return tools::run_stats(outbox_path, stats_command, json, now);
+        if (*stats_command_line) return tools::run_stats(outbox_path, stats_command, json, now);
 
         if (*health) {
             const auto stats = outbox.stats();
@@ -210,7 +237,9 @@ int main(int argc, char** argv) {
             if (!json) std::printf("%-9s %9s %9s %9s %12s\n", "SINK", "PENDING", "DEAD", "DELIVERED", "OLDEST");
             for (const auto& s : stats) {
                 if (!sink.empty() && s.sink != sink) continue;
-                const bool ok = s.dead == 0 && s.oldest_pending_age_ms <= std::int64_t{max_age_seconds} * 1000;
+                const std::size_t config_problems = outbox.config_problems(s.sink);
+                const bool ok = s.dead == 0 && config_problems == 0 &&
+                                s.oldest_pending_age_ms <= std::int64_t{max_age_seconds} * 1000;
                 healthy = healthy && ok;
                 if (json) {
                     out.push_back({{"sink", s.sink},
@@ -218,16 +247,20 @@ int main(int argc, char** argv) {
                                    {"dead", s.dead},
                                    {"delivered", s.delivered},
                                    {"oldest_pending_age_seconds", s.oldest_pending_age_ms / 1000},
+                                   {"config_problems", config_problems},
                                    {"healthy", ok}});
                 } else {
-                    std::printf("%-9s %9zu %9zu %9zu %12s%s\n", s.sink.c_str(), s.pending, s.dead, s.delivered,
-                                s.pending ? age(s.oldest_pending_age_ms).c_str() : "-", ok ? "" : "  <- attention");
+                    std::printf("%-9s %9zu %9zu %9zu %12s%s%s\n", s.sink.c_str(), s.pending, s.dead, s.delivered,
+                                s.pending ? age(s.oldest_pending_age_ms).c_str() : "-", ok ? "" : "  <- attention",
+                                config_problems ? " (configuration problem: see `list`)" : "");
                 }
             }
             if (json) {
                 print_json({{"outbox", outbox_path}, {"healthy", healthy}, {"sinks", out}});
             } else {
-                std::printf("%s\n", healthy ? "healthy" : "unhealthy: dead letters, or events pending longer than --max-age");
+                std::printf("%s\n", healthy ? "healthy"
+                                             : "unhealthy: dead letters, events pending longer than --max-age, or a "
+                                               "configuration problem (401/403, listmonk refusing)");
             }
             return healthy ? 0 : 1;
         }

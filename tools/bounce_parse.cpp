@@ -2,6 +2,7 @@
 // The output format is a contract read by checks outside the project; see README "bounce-parse".
 #include "dsn/report.hpp"
 #include "tools/bounce_parse_cli.hpp"
+#include "tools/explain_text.hpp"
 #include "tools/message_source.hpp"
 
 #include <nlohmann/json.hpp>
@@ -178,26 +179,27 @@ int main(int argc, char** argv) {
     CLI::App app{"Parse bounce messages (DSN, ARF, provider dialects) and print one JSON line per message"};
     tools::ParseCommandLine cli;
     tools::define_parse_command_line(app, cli);
-    CLI11_PARSE(app, argc, argv);
-    if (cli.forward) {
-        if (cli.backfill.config_path.empty()) {
-            std::cerr << "bounce-parse: --forward needs -c CONFIG\n";
-            return 2;
-        }
-        return exec_backfill(argv);
-    }
+    if (const int rc = tools::parse_command_line(app, cli, argc, argv); rc >= 0) return rc;
+    if (cli.forward || cli.check_config) return exec_backfill(argv);
     const std::vector<std::string>& paths = cli.paths;
 
     bool all_answered = true;
     std::string line;
+    dsn::Options options;
+    options.explain = cli.explain;
     for (const auto& path : paths) {
         tools::read_messages(path, [&](tools::SourceMessage&& message) {
             dsn::Report report;
-            if (message.error.empty()) report = dsn::parse(message.bytes);
+            if (message.error.empty()) report = dsn::parse(message.bytes, options);
             if (!message.error.empty() || !report.error.empty()) all_answered = false;
-            // Invalid UTF-8 in a diagnostic must not abort the run: it is replaced.
             line.clear();
-            append_message_line(line, message, report);
+            if (cli.explain) {
+                if (!message.error.empty()) report.error = message.error;
+                line = tools::explain_report(message.label, report);
+            } else {
+                // Invalid UTF-8 in a diagnostic must not abort the run: it is replaced.
+                append_message_line(line, message, report);
+            }
             std::fwrite(line.data(), 1, line.size(), stdout);
         });
     }

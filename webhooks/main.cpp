@@ -10,11 +10,14 @@
 #include <sstream>
 #include <thread>
 
+#include "conf/command_line.hpp"
 #include "conf/config.hpp"
+#include "conf/environment.hpp"
 #include "forwarder/dispatcher.hpp"
 #include "forwarder/log.hpp"
 #include "forwarder/outbox.hpp"
 #include "forwarder/outbox_metrics.hpp"
+#include "forwarder/sink_check.hpp"
 #include "metrics/exporter.hpp"
 #include "metrics/registry.hpp"
 #include "webhooks/outbox_writer.hpp"
@@ -52,15 +55,19 @@ void keep_freed_memory() { mallopt(M_TRIM_THRESHOLD, 64 * 1024 * 1024); }
 int run(int argc, char** argv) {
     keep_freed_memory();
     CLI::App app{"bounce-hooks: verified provider bounce webhooks for listmonk"};
-    std::string config_path = "/etc/bounce-milter/bounce-milter.toml";
-    bool check_config = false, foreground = false, allow_root = false;
+    std::string config_path = "/etc/bounce-milter/bounce-hooks.toml";
+    bool check_config = false, check_sinks = false, foreground = false, allow_root = false;
     std::string user;
-    app.add_option("-c,--config", config_path, "configuration file");
-    app.add_flag("--check-config", check_config, "validate the configuration, print every error, exit 0/1");
+    app.add_option("-c,--config", config_path, "configuration file (default: /etc/bounce-milter/bounce-hooks.toml)");
+    app.add_flag("--check-config", check_config,
+                 "validate the configuration and the directories it names, print every error, exit 0/1");
+    app.add_flag("--check-sinks", check_sinks,
+                 "check that listmonk and Redis answer with the configured credentials (records nothing), exit 0/1");
     app.add_flag("-f,--foreground", foreground, "stay in the foreground and log to stderr");
     app.add_option("-u,--user", user, "switch to this user after binding (required when started as root)");
     app.add_flag("--allow-root", allow_root, "keep running as root (tests only)");
-    CLI11_PARSE(app, argc, argv);
+    command_line::add_version(app, "bounce-hooks");
+    if (const int rc = command_line::parse(app, argc, argv); rc >= 0) return rc;
 
     const conf::LoadResult loaded = conf::load_file(config_path);
     std::vector<std::string> errors;
@@ -81,12 +88,13 @@ int run(int argc, char** argv) {
         int port = 0;
         if (!webhooks::split_listen(loaded.config->hooks->listen, host, port))
             errors.push_back(config_path + ": [hooks] listen must be host:port");
+        for (const auto& problem : conf::environment_problems(*loaded.config)) errors.push_back(problem.to_string());
     }
     for (const auto& e : errors) std::cerr << e << "\n";
     if (!errors.empty()) return 1;
-    if (check_config) {
-        std::cout << config_path << ": OK (" << providers.size() << " provider(s))\n";
-        return 0;
+    if (check_config || check_sinks) {
+        if (check_config) std::cout << config_path << ": OK (" << providers.size() << " provider(s))\n";
+        return check_sinks ? forwarder::check_sinks(*loaded.config, std::cout) : 0;
     }
     const conf::Config& config = *loaded.config;
     if (geteuid() == 0 && user.empty() && !allow_root) {
@@ -107,7 +115,8 @@ int run(int argc, char** argv) {
 
     forwarder::log::configure(foreground ? forwarder::log::Target::stderr_stream : forwarder::log::Target::syslog,
                               "bounce-hooks");
-    std::size_t provider_count = providers.size();
+    std::string provider_names;
+    for (const auto& [name, provider] : providers) provider_names += (provider_names.empty() ? "" : ", ") + name;
     webhooks::RequestLogger logger = [](bool warning, std::string_view line) {
         if (warning) forwarder::log::warning(line);
         else forwarder::log::info(line);
@@ -177,8 +186,14 @@ int run(int argc, char** argv) {
         server->stop();
     });
 
-    forwarder::log::info("listening on port " + std::to_string(server->port()) + " with " +
-                         std::to_string(provider_count) + " provider(s)");
+    forwarder::log::info("configuration " + config_path + "; outbox " + config.outbox.path + "; sinks: " +
+                         forwarder::describe_sinks(config));
+    std::string host;
+    int configured_port = 0;
+    webhooks::split_listen(config.hooks->listen, host, configured_port);
+    forwarder::log::info("listening on http://" + host + ":" + std::to_string(server->port()) +
+                         " for providers: " + (provider_names.empty() ? "(none)" : provider_names) +
+                         " (POST /webhooks/service/<provider>)");
     server->run();
     pthread_kill(signal_thread.native_handle(), SIGTERM);
     signal_thread.join();

@@ -77,7 +77,7 @@ std::optional<forwarder::Event> make_event(EventFields f, std::int64_t now) {
     e.created_at = f.created_at.empty() ? rfc3339_utc(now) : std::move(f.created_at);
     nlohmann::json meta = nlohmann::json::object();
     if (!f.diagnostics.status.empty()) meta["status"] = f.diagnostics.status;
-    if (f.diagnostics.reply_code != 0) meta["reply_code"] = f.diagnostics.reply_code;
+    if (f.diagnostics.reply_code != 0) meta["reply_code"] = std::to_string(f.diagnostics.reply_code);  // a string, as from the milter
     if (!f.diagnostics.reason.empty()) meta["reason"] = f.diagnostics.reason;
     if (!f.diagnostics.diagnostic.empty()) meta["diagnostic"] = f.diagnostics.diagnostic;
     // Webhooks name no receiving host: the recipient's domain and the reply's wording tell the family.

@@ -130,6 +130,15 @@ std::pair<int, std::string> HooksServer::process(const std::string& name, const 
             metrics_.count_events(name, stored.inserted, stored.duplicates);
             metrics_.count_bounces(name, outcome.events);
             if (outcome.on_committed) outcome.on_committed();
+            // One line per accepted event, as the milter logs each captured bounce.
+            if (logger_) {
+                for (const auto& e : outcome.events) {
+                    const auto reason = e.meta.find("reason");
+                    logger_(false, name + ": bounce recipient=" + (e.email.empty() ? e.subscriber_uuid : e.email) +
+                                       " type=" + e.type +
+                                       (reason != e.meta.end() && reason->is_string() ? " reason=" + reason->get<std::string>() : ""));
+                }
+            }
             outcome.message = "accepted " + std::to_string(stored.inserted) + " event(s)" +
                               (stored.duplicates ? ", " + std::to_string(stored.duplicates) + " duplicate(s)" : "");
         } catch (const std::exception& e) {

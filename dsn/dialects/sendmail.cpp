@@ -72,21 +72,40 @@ std::vector<Finding> sendmail_decode(const Message& message) {
         transcript_at == std::string_view::npos ? std::string_view{} : after.substr(transcript_at);
 
     std::vector<Finding> findings;
+    bool last_was_address = false;
     for (auto line : text::split_lines(list)) {
         std::string_view trimmed = text::trim(line);
         if (trimmed.empty()) continue;
-        if (text::istarts_with(trimmed, "(reason:") && !findings.empty()) {
+        if (text::istarts_with(trimmed, "(reason:")) {
             std::string_view reason = trimmed.substr(8);
             if (!reason.empty() && reason.back() == ')') reason.remove_suffix(1);
-            findings.back().diagnostic = smtp::clean_diagnostic(reason);
+            // (Under a program or a file, the program's exit code says less than the transcript.)
+            if (last_was_address) findings.back().diagnostic = smtp::clean_diagnostic(reason);
             continue;
         }
-        if (trimmed.find('@') == std::string_view::npos || trimmed.front() == '-') continue;
+        // "(expanded from: <alias@list>)" names the address the sender wrote, which an alias
+        // turned into the one above: that one failed, the alias did not (RFC 3464's
+        // Final-Recipient versus Original-Recipient, in Sendmail's words). Only when the alias
+        // became a program or a file ("|/usr/bin/procmail") is the alias the address that failed.
+        if (text::istarts_with(trimmed, "(expanded from")) {
+            if (!last_was_address) {
+                if (std::string alias = address::normalize(trimmed); !alias.empty()) {
+                    Finding f;
+                    f.recipient = std::move(alias);
+                    findings.push_back(std::move(f));
+                    last_was_address = true;
+                }
+            }
+            continue;
+        }
+        last_was_address = false;
+        if (trimmed.find('@') == std::string_view::npos || trimmed.front() == '-' || trimmed.front() == '(') continue;
         std::string addr = address::normalize(trimmed);
         if (addr.empty()) continue;
         Finding f;
         f.recipient = std::move(addr);
         findings.push_back(std::move(f));
+        last_was_address = true;
     }
     for (auto& f : findings) {
         read_transcript(transcript, f);

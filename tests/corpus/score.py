@@ -3,8 +3,9 @@
 
 Runs the CLI over eml/, dos/, mac/ and negatives/, compares each event with expected.tsv and
 prints recall, precision, type, reason and status accuracy per family (the file-name prefix
-before the number). With --require, exits 1 when a figure falls below its floor, so CTest can
-guard against regressions. The corpus is read in place; nothing is copied.
+before the number), and how many events ended in `onhold`/`undefined` (nothing decided them).
+With --require, exits 1 when a figure falls below its floor, so CTest can guard against
+regressions. The corpus is read in place; nothing is copied.
 """
 import argparse
 import collections
@@ -111,6 +112,8 @@ def score(corpus, binary, sets):
                     t.add("found")
                     t.add("type_ok", 1 if e["type"] == r["type"] else 0)
                     t.add("reason_ok", 1 if e["reason"] == r["reason"] else 0)
+                    # A verdict of ignorance: nothing in the evidence decided the reason.
+                    t.add("undecided", 1 if e["reason"] in ("onhold", "undefined") else 0)
                 sm = status_matches(r["status"], e.get("status"))
                 if sm is not None:
                     for t in tallies:
@@ -139,6 +142,7 @@ def figures(t):
         "reason": t.pct("reason_ok", "rows"),
         "status": t.pct("status_ok", "status_rows"),
         "none_ok": t.pct("none_ok", "none_rows") if t.c["none_rows"] else 100.0,
+        "undecided": t.c["undecided"],
     }
 
 
@@ -165,14 +169,14 @@ def main():
         overall = selected
         misses = [m for m in misses if os.path.basename(m.split(":")[0]).startswith(prefixes) or m.startswith("negatives")]
 
-    print(f"{'family':24} {'rows':>5} {'recall':>7} {'prec':>7} {'type':>7} {'reason':>7} {'status':>7}")
+    print(f"{'family':24} {'rows':>5} {'recall':>7} {'prec':>7} {'type':>7} {'reason':>7} {'status':>7} {'onhold':>6}")
     for fam in sorted(per_family):
         f = figures(per_family[fam])
         print(f"{fam:24} {f['rows']:5d} {f['recall']:7.1f} {f['precision']:7.1f} {f['type']:7.1f} "
-              f"{f['reason']:7.1f} {f['status']:7.1f}")
+              f"{f['reason']:7.1f} {f['status']:7.1f} {f['undecided']:6d}")
     total = figures(overall)
     print(f"{'TOTAL':24} {total['rows']:5d} {total['recall']:7.1f} {total['precision']:7.1f} {total['type']:7.1f} "
-          f"{total['reason']:7.1f} {total['status']:7.1f}   none-rows ok {total['none_ok']:.1f}%")
+          f"{total['reason']:7.1f} {total['status']:7.1f} {total['undecided']:6d}   none-rows ok {total['none_ok']:.1f}%")
     if args.show_misses:
         for m in misses:
             print("  " + m)

@@ -24,7 +24,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from e2e_support import (HERE, Processes, listmonk_admin, start_fake_listmonk, start_redis,  # noqa: E402
+from e2e_support import (HERE, complete_json_lines, Processes, listmonk_admin, start_fake_listmonk, start_redis,  # noqa: E402
                          wait_for)
 
 STREAM = "listmonk:bounces"
@@ -40,10 +40,7 @@ def group_info(r):
 
 
 def accepted(record):
-    if not os.path.exists(record):
-        return []
-    with open(record, encoding="utf-8") as f:
-        return [json.loads(line)["email"] for line in f if line.strip()]
+    return [bounce["email"] for bounce in complete_json_lines(record)]
 
 
 def dead_letters(r, stream):

@@ -22,6 +22,19 @@ def free_port():
         return s.getsockname()[1]
 
 
+def complete_json_lines(path):
+    """The JSON objects of `path`'s complete lines. The writer (the fake listmonk, the file sink)
+    appends while tests read, so the last line may be half-written: only lines that end in a newline
+    are parsed, the rest is read next time. A missing file has no lines."""
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except FileNotFoundError:
+        return []
+    complete = data[:data.rfind(b"\n") + 1]
+    return [json.loads(line) for line in complete.decode("utf-8", errors="replace").split("\n") if line.strip()]
+
+
 def wait_for(predicate, timeout, what, interval=0.05):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

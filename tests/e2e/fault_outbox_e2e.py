@@ -40,7 +40,7 @@ import time
 import uuid
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from e2e_support import PrivatePostfix, Processes, listmonk_admin, start_fake_listmonk, wait_for  # noqa: E402
+from e2e_support import PrivatePostfix, complete_json_lines, Processes, listmonk_admin, start_fake_listmonk, wait_for  # noqa: E402
 from gen_bounces import bounces  # noqa: E402
 from milter_process import MilterProcess, OutboxView  # noqa: E402
 from retrying_sender import Message, RetryingSender, as_smtp_data  # noqa: E402
@@ -75,11 +75,7 @@ def check_exactly_once(name, values, expected):
 
 
 def file_emails(path):
-    try:
-        with open(path) as f:
-            return [json.loads(l)["email"] for l in f if l.strip()]
-    except FileNotFoundError:
-        return []
+    return [event["email"] for event in complete_json_lines(path)]
 
 
 class Immutable:

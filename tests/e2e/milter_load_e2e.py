@@ -45,7 +45,7 @@ import time
 import uuid
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from e2e_support import PrivatePostfix, dsn_variant, wait_for  # noqa: E402
+from e2e_support import PrivatePostfix, complete_json_lines, dsn_variant, wait_for  # noqa: E402
 
 DOMAIN = "lists.example.com"
 BOUNCE_ADDRESS = "bounces@" + DOMAIN
@@ -334,7 +334,7 @@ def read(path):
 
 
 def file_events(path):
-    return [json.loads(line) for line in read(path).splitlines() if line.strip()]
+    return complete_json_lines(path)
 
 
 def mib(kib):

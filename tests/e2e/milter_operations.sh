@@ -51,8 +51,31 @@ echo "$out" | grep -q "bad.toml:3:" || fail "no error for line 3: $out"
 echo "$out" | grep -q "bad.toml:4:" || fail "no error for line 4: $out"
 write_config "bounces@lists.example.com"
 "$MILTER" --check-config -c "$TMP/milter.toml" >/dev/null || fail "--check-config rejected a good file"
-"$MILTER" --check-config >/dev/null || fail "--check-config rejected the embedded default"
-echo "ok 1 - --check-config lists every error with its line"
+(cd "$TMP" && "$MILTER" --demo --check-config >/dev/null) || fail "--check-config rejected the demo"
+# Without -c the program reads /etc/bounce-milter/bounce-milter.toml, never a file of the current directory.
+cp "$TMP/milter.toml" "$TMP/bounce-milter.toml"
+(cd "$TMP" && "$MILTER" --check-config) > "$TMP/check.log" 2>&1 || true
+grep -q "^/etc/bounce-milter/bounce-milter.toml:" "$TMP/check.log" || \
+  fail "without -c, not the file under /etc: $(cat "$TMP/check.log")"
+# Configurations that lose data or open the service: each refused with its file:line.
+check_refused() {  # what, expected message, toml
+  printf '%b\n' "$3" > "$TMP/refused.toml"  # %b: the \n of every quoted piece
+  set +e
+  timeout 20 "$MILTER" --check-config -c "$TMP/refused.toml" > "$TMP/check.log" 2>&1; rc=$?
+  set -e
+  [ "$rc" -eq 1 ] || fail "$1 passed --check-config (rc=$rc): $(cat "$TMP/check.log")"
+  grep -qE "^$TMP/refused.toml:[0-9]+: .*$2" "$TMP/check.log" || fail "$1: no file:line '$2': $(cat "$TMP/check.log")"
+}
+SINK=$'[file]\npath = "'"$TMP"'/events.jsonl"'
+check_refused "no sink" "no sink configured" $'[milter]\nsocket = "unix:'"$TMP"'/x.sock"'
+check_refused "inet:PORT" "listens on every interface" $'[milter]\nsocket = "inet:18899"\n'"$SINK"
+check_refused "wildcard" "listens on every interface" $'[milter]\nsocket = "inet:18899@0.0.0.0"\n'"$SINK"
+check_refused "change-me" "placeholder" $'[milter]\nsocket = "unix:'"$TMP"'/x.sock"\n[listmonk]\nurl = "http://127.0.0.1:9"\nusername = "u"\ntoken = "change-me"'
+check_refused "relative outbox" "relative path" $'[milter]\nsocket = "unix:'"$TMP"'/x.sock"\n[outbox]\npath = "bounce-outbox.sqlite"\n'"$SINK"
+check_refused "missing outbox directory" "does not exist" $'[milter]\nsocket = "unix:'"$TMP"'/x.sock"\n[outbox]\npath = "'"$TMP"'/nope/o.sqlite"\n'"$SINK"
+check_refused "missing socket directory" "does not exist" $'[milter]\nsocket = "unix:'"$TMP"'/nope/x.sock"\n'"$SINK"
+check_refused "unknown user" "does not exist on this system" $'[milter]\nsocket = "unix:'"$TMP"'/x.sock"\nuser = "no-such-user-bm15"\n'"$SINK"
+echo "ok 1 - --check-config lists every error with its line, and refuses unsafe configurations"
 
 # 2. Root without a user to drop to is refused.
 if [ "$(id -u)" -eq 0 ]; then

@@ -42,7 +42,7 @@ import urllib.request
 import uuid
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from e2e_support import DSN_FIXTURE_CAMPAIGN, PrivatePostfix, dsn_variant, free_port  # noqa: E402
+from e2e_support import DSN_FIXTURE_CAMPAIGN, complete_json_lines, PrivatePostfix, dsn_variant, free_port  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 HUMAN = os.path.join(HERE, "..", "fixtures", "milter", "human-reply.eml")
@@ -271,11 +271,7 @@ listen = "127.0.0.1:%(mport)d"
         return entries
 
     def file_events(self):
-        try:
-            with open(self.events_file) as f:
-                return [json.loads(l) for l in f if l.strip()]
-        except FileNotFoundError:
-            return []
+        return complete_json_lines(self.events_file)
 
 
 def make_dsn(subscriber, campaign=DSN_FIXTURE_CAMPAIGN, recipient=None, message_id=None, remote_mta=None):

@@ -67,6 +67,9 @@ expect_file /usr/share/doc/bounce-milter/master.cf.snippet
 expect_file /usr/share/doc/bounce-milter/bounce-milter.m4
 expect_file /usr/share/bounce-milter/prometheus/bounce-milter.rules.yml
 expect_file /usr/share/bounce-milter/prometheus/bounce-milter.rules.test.yml
+expect_file /usr/share/doc/bounce-milter/copyright
+expect_file /usr/share/doc/bounce-milter/changelog.Debian.gz
+for doc in "$(dirname "$0")"/../../docs/*.md; do expect_file "/usr/share/doc/bounce-milter/docs/$(basename "$doc")"; done
 # Programs and their units and man pages: whatever this build has.
 DAEMONS=()
 for prog in bounce-milter bounce-hooks bounce-drain; do
@@ -85,6 +88,13 @@ for f in /etc/bounce-milter/bounce-milter.toml /etc/bounce-milter/bounce-drain.t
   grep -qx "$f" "$TMP/control/conffiles" || fail "$f is not a conffile"
 done
 
+note "binaries are stripped"
+dpkg-deb -x "$DEB" "$TMP/root"
+for bin in "$TMP"/root/usr/sbin/* "$TMP"/root/usr/bin/*; do
+  [ -f "$bin" ] || continue
+  if readelf -S "$bin" | grep -q '\.debug_info'; then fail "$(basename "$bin") is not stripped"; fi
+done
+
 note "dpkg -i"
 dpkg_retry -i "$DEB" >"$TMP/dpkg-i.log" || { cat "$TMP/dpkg-i.log"; fail "dpkg -i"; }
 # The installed alert rules load in Prometheus and their shipped unit tests pass where they lie.
@@ -95,6 +105,13 @@ getent passwd bouncemilter >/dev/null || fail "postinst did not create the bounc
 id -nG bouncemilter | grep -qw bouncemilter || fail "bouncemilter has no own group"
 [ "$(stat -c '%U:%G %a' /etc/bounce-milter)" = "root:bouncemilter 750" ] || \
   fail "/etc/bounce-milter is $(stat -c '%U:%G %a' /etc/bounce-milter), want root:bouncemilter 750"
+[ "$(stat -c '%U:%G %a' /var/lib/bouncemilter)" = "bouncemilter:bouncemilter 750" ] || \
+  fail "postinst did not create /var/lib/bouncemilter (without systemd): $(stat -c '%U:%G %a' /var/lib/bouncemilter 2>&1)"
+if getent group postfix >/dev/null; then
+  [ "$(stat -c '%U:%G %a' /var/spool/postfix/bouncemilter)" = "bouncemilter:postfix 2750" ] || \
+    fail "socket directory is $(stat -c '%U:%G %a' /var/spool/postfix/bouncemilter 2>&1), want bouncemilter:postfix 2750"
+  id -nG bouncemilter | grep -qw postfix || fail "bouncemilter is not in group postfix"
+fi
 if command -v man >/dev/null; then man -w bounce-milter.toml >/dev/null 2>&1 || fail "man bounce-milter.toml not found"; fi
 
 note "systemd-analyze verify"
@@ -117,12 +134,24 @@ else
   echo "systemd-analyze not installed (packaging/install-deps.sh --package installs it); units not verified"
 fi
 
-note "--check-config on the installed examples"
+note "--check-config on the installed examples (their change-me secrets refused, then replaced)"
 for d in "${DAEMONS[@]}"; do
-  "/usr/sbin/$d" --check-config -c "/etc/bounce-milter/$d.toml" || fail "$d --check-config on the installed example"
+  if grep -q 'change-me' "/etc/bounce-milter/$d.toml"; then
+    rc=0; "/usr/sbin/$d" --check-config >"$TMP/check.log" 2>&1 || rc=$?
+    [ "$rc" -eq 1 ] && grep -q "^/etc/bounce-milter/$d.toml:[0-9]*: .*placeholder" "$TMP/check.log" || \
+      fail "$d --check-config accepted the shipped change-me secret (rc=$rc): $(cat "$TMP/check.log")"
+    sed -i 's/"change-me"/"pkg-test-9c2f7e1a"/' "/etc/bounce-milter/$d.toml"
+  fi
+  # Without -c: the program's own file under /etc/bounce-milter.
+  "/usr/sbin/$d" --check-config || fail "$d --check-config on the installed example"
   # and as the unit's user, who must be able to read its configuration
   runuser -u bouncemilter -- "/usr/sbin/$d" --check-config -c "/etc/bounce-milter/$d.toml" >/dev/null || \
     fail "$d cannot read its configuration as bouncemilter"
+done
+for prog in bounce-milter bounce-hooks bounce-drain bounce-parse bounce-outbox; do
+  for bin in /usr/sbin/$prog /usr/bin/$prog; do
+    if [ -x "$bin" ]; then "$bin" --version >/dev/null || fail "$prog --version"; fi
+  done
 done
 if [ -x /usr/bin/bounce-outbox ]; then /usr/bin/bounce-outbox --help >/dev/null || fail "bounce-outbox --help"; fi
 if [ -x /usr/bin/bounce-parse ]; then
@@ -162,6 +191,28 @@ for d in "${DAEMONS[@]}"; do
       start_daemon "$d" /usr/sbin/bounce-drain -c /etc/bounce-milter/bounce-drain.toml ;;
   esac
 done
+
+if [ -x /usr/sbin/bounce-milter ] && getent group postfix >/dev/null; then
+  note "the Postfix socket recipe (docs/ops.md) from the installed package"
+  sed -e 's|^socket = .*|socket = "unix:/var/spool/postfix/bouncemilter/bouncemilter.sock"|' \
+      -e 's|^# socket_group = .*|socket_group = "postfix"|' /etc/bounce-milter/bounce-milter.toml >"$TMP/recipe.toml"
+  chmod 0644 "$TMP/recipe.toml"; chmod 0755 "$TMP"
+  runuser -u bouncemilter -- /usr/sbin/bounce-milter --check-config -c "$TMP/recipe.toml" >/dev/null || \
+    fail "the recipe's configuration fails --check-config"
+  (exec setpriv --reuid bouncemilter --regid bouncemilter --init-groups -- \
+     /usr/sbin/bounce-milter -f -c "$TMP/recipe.toml") >"$TMP/recipe.log" 2>&1 &
+  PIDS+=("$!")
+  sock=/var/spool/postfix/bouncemilter/bouncemilter.sock
+  for _ in $(seq 100); do [ -S "$sock" ] && break; sleep 0.1; done
+  [ -S "$sock" ] || { cat "$TMP/recipe.log"; fail "no socket at $sock"; }
+  [ "$(stat -c '%U:%G %a' "$sock")" = "bouncemilter:postfix 660" ] || \
+    { cat "$TMP/recipe.log"; fail "socket is $(stat -c '%U:%G %a' "$sock"), want bouncemilter:postfix 660"; }
+  # Postfix's smtpd (user postfix) can connect to it.
+  runuser -u postfix -- python3 -c 'import socket,sys; s=socket.socket(socket.AF_UNIX); s.connect(sys.argv[1])' "$sock" || \
+    fail "user postfix cannot connect to $sock"
+  kill -TERM "$!"; wait "$!" || true
+  echo "socket $sock: bouncemilter:postfix 660, reachable by postfix"
+fi
 
 note "dpkg -P"
 dpkg_retry -P "$PKG" >"$TMP/dpkg-P.log" || { cat "$TMP/dpkg-P.log"; fail "dpkg -P"; }

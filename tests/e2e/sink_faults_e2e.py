@@ -41,7 +41,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from e2e_support import HERE, Processes, Redis, free_port, listmonk_admin, wait_for  # noqa: E402
+from e2e_support import HERE, complete_json_lines, Processes, Redis, free_port, listmonk_admin, wait_for  # noqa: E402
 
 STREAM = "listmonk:bounces"
 GROUP = "bounce-drain"
@@ -128,10 +128,7 @@ def start_fake(procs, tmp, name):
 
 
 def recorded(record):
-    if not os.path.exists(record):
-        return []
-    with open(record, encoding="utf-8") as f:
-        return [json.loads(line)["email"] for line in f if line.strip()]
+    return [bounce["email"] for bounce in complete_json_lines(record)]
 
 
 def stream_entries(r, stream):

@@ -96,7 +96,8 @@ TEST_CASE("a TOML syntax error on a secret's line does not print the secret") {
 TEST_CASE("a secret file's content is never part of an error about it") {
     SecretDir dir;
     dir.write("big-token", std::string(70 * 1024, 'T'));
-    auto path = dir.write("c.toml", "[listmonk]\nurl = \"http://127.0.0.1:9000\"\nusername = \"u\"\ntoken_file = \"big-token\"\n");
+    auto path = dir.write("c.toml", "[listmonk]\nurl = \"http://127.0.0.1:9000\"\nusername = \"u\"\ntoken_file = \"" +
+                                         (dir.path / "big-token").string() + "\"\n");
     auto r = load_file(path);
     INFO(all_errors(r));
     REQUIRE_FALSE(r.config);

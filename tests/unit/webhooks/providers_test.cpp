@@ -92,7 +92,7 @@ TEST_CASE("Mailgun: the public vector verifies and maps to hard with its campaig
     CHECK(o.events[0].email == "invalid@example.com");
     CHECK(o.events[0].campaign_uuid == campaign);
     CHECK(o.events[0].idempotency_key == "mailgun:5egbgr1vjgqxtrnp65xfznchgdccwh5d6i09vijqi3whgowmn6");
-    CHECK(o.events[0].meta["reply_code"] == 550);
+    CHECK(o.events[0].meta["reply_code"] == "550");
     CHECK(o.events[0].meta["status"] == "5.1.1");
     CHECK(o.events[0].created_at == "2018-08-12T21:47:02Z");
 }
@@ -347,7 +347,7 @@ TEST_CASE("Forward Email: the self-computed vector verifies; tampering is refuse
     CHECK(o.events[0].email == "user@example.com");
     CHECK(o.events[0].campaign_uuid == campaign);
     CHECK(o.events[0].created_at == "2025-01-09T10:00:00Z");
-    CHECK(o.events[0].meta["reply_code"] == 550);
+    CHECK(o.events[0].meta["reply_code"] == "550");
     std::string upper = sig;
     for (char& ch : upper) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
     CHECK(post(*p, body, {{"X-Webhook-Signature", upper}}).status == 200);

@@ -343,7 +343,7 @@ TEST_CASE("SES: bounce mapping, one event per recipient, campaign from headers")
         CHECK(o.events[0].source == "ses");
         CHECK(o.events[0].created_at == "2026-11-27T09:59:00Z");
         CHECK(o.events[0].meta["status"] == "5.1.1");
-        CHECK(o.events[0].meta["reply_code"] == 550);
+        CHECK(o.events[0].meta["reply_code"] == "550");
         CHECK(o.events[0].idempotency_key == "ses:0f4f8a5c-1111-2222-3333-444455556666:first@example.com");
         CHECK(o.events[0].idempotency_key != o.events[1].idempotency_key);
     }
