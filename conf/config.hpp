@@ -22,6 +22,10 @@ struct MilterConfig {
     std::size_t max_message_bytes = 1u << 20;
     std::string verp;                   // e.g. "bounces+{subscriber_uuid}@lists.example.com"; empty = off
     bool forward_delayed = false;
+    // Anyone can mail the bounce address, so an event without a subscriber UUID (which only listmonk's
+    // own mail carries) is held in the outbox unless this is true.
+    bool forward_without_uuid = false;
+    std::size_t max_events_per_report = 5;  // a report naming more is held whole as suspect
     std::map<std::string, std::string> reason_types;  // reason -> "hard"|"soft"|"complaint" overrides
     std::string socket_mode = "0660";   // unix socket permissions
     std::string socket_group;           // unix socket group (e.g. "postfix"); empty = unchanged
@@ -51,6 +55,8 @@ struct ListmonkConfig {
 
 struct RedisConfig {
     std::string url = "redis://127.0.0.1:6379/0";  // redis://[user:password@]host:port/db
+    // AUTH password from `password` / `password_file`, so it need not sit in the URL; replaces the URL's.
+    std::string password;
     std::string stream = "listmonk:bounces";
     std::size_t maxlen = 1000000;   // approximate MAXLEN on XADD; 0 = unbounded
     std::chrono::milliseconds timeout{5000};
@@ -83,6 +89,9 @@ struct ProviderConfig {
     std::string username, password;  // postmark, sparkpost, mailjet
     std::vector<std::string> topic_arns;  // ses
     std::string cert_cache_dir;    // ses
+    // ses: accepted age of a notification's signed Timestamp. SNS retries a delivery for up to an hour
+    // (default policy), so the window must be longer than that.
+    int sns_max_age_seconds = 3900;
     std::string secret;            // resend (whsec_...), azure
     std::string key;               // forwardemail, lettermint, mandrill
     std::string url;               // mandrill: webhook URL exactly as configured at Mandrill
@@ -96,6 +105,13 @@ struct HooksConfig {
     std::size_t max_body_bytes = 1u << 20;
     int threads = 8;
     std::chrono::seconds read_timeout{10};
+    // Limits a client must stay within before a worker thread is spent on its request (docs/hooks.md):
+    // the whole request (head and body) within request_timeout, a head of at most max_header_bytes in
+    // at most max_headers lines, and at most max_connections open at once.
+    std::chrono::seconds request_timeout{10};
+    std::size_t max_header_bytes = 32 * 1024;
+    std::size_t max_headers = 100;
+    std::size_t max_connections = 256;
     std::map<std::string, ProviderConfig> providers;  // keyed by provider name
 };
 
@@ -124,6 +140,7 @@ struct ConfigError {
 struct LoadResult {
     std::shared_ptr<const Config> config;  // null when errors is non-empty
     std::vector<ConfigError> errors;       // every error found, not just the first
+    std::vector<ConfigError> warnings;     // accepted, but worth an operator's look (printed by every program)
 };
 
 // Every path in a configuration file must be absolute: a relative one would depend on the directory a

@@ -11,6 +11,8 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <sys/stat.h>
+#include <cstdio>
 
 #include <algorithm>
 #include <filesystem>
@@ -30,7 +32,7 @@ std::vector<std::string> known_reasons() {
 
 // Keys each provider takes (issue 5 point 6); secrets also accept a "<key>_file" variant.
 const std::map<std::string, std::vector<std::string>> kProviderKeys = {
-    {"ses", {"topic_arns", "cert_cache_dir"}},
+    {"ses", {"topic_arns", "cert_cache_dir", "max_age_seconds"}},
     {"sendgrid", {"public_key"}},
     {"postmark", {"username", "password"}},
     {"mailgun", {"signing_key", "max_age_seconds"}},
@@ -138,12 +140,14 @@ private:
     std::filesystem::path relative_base_;
     std::shared_ptr<Config> config_ = std::make_shared<Config>();
     std::vector<ConfigError> errors_;
+    std::vector<ConfigError> warnings_;
 
     LoadResult finish() {
         std::stable_sort(errors_.begin(), errors_.end(),
                          [](const ConfigError& a, const ConfigError& b) { return a.line < b.line; });
         LoadResult result;
         result.errors = std::move(errors_);
+        result.warnings = std::move(warnings_);
         if (result.errors.empty()) result.config = config_;
         return result;
     }
@@ -173,6 +177,9 @@ private:
         if (secret_is_placeholder(secret))
             add(node, "[" + section + "] " + key + " is " + (secret.empty() ? "empty" : "a placeholder ('" + secret + "')") +
                           ": set the real secret");
+    }
+    void warn(const toml::node& node, std::string message) {
+        warnings_.push_back(ConfigError{name_, static_cast<int>(node.source().begin.line), "warning: " + std::move(message)});
     }
     void add(const toml::node& node, std::string message) {
         add(static_cast<int>(node.source().begin.line), std::move(message));
@@ -302,6 +309,14 @@ private:
         while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r')) secret.pop_back();
         if (secret.empty()) add(*n, "[" + section + "] " + file_key + ": " + p.string() + " is empty");
         else refuse_placeholder(*n, section, file_key, secret);
+        // A public key is no secret; anything else every local user can read is one no longer.
+        struct stat st {};
+        if (key != "public_key" && ::stat(p.c_str(), &st) == 0 && (st.st_mode & S_IROTH) != 0) {
+            char mode[8];
+            std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
+            warn(*n, "[" + section + "] " + file_key + ": " + p.string() + " is readable by every user (mode " + mode +
+                         "); restrict it, e.g. chmod 0640");
+        }
         out = secret;
     }
 
@@ -371,7 +386,7 @@ private:
         const std::string s = "milter";
         allow_only(t, s, {"socket", "bounce_addresses", "on_bounce", "on_error", "max_message_bytes", "verp",
                           "forward_delayed", "reason_types", "socket_mode", "socket_group", "user", "source",
-                          "allow_remote_mta"});
+                          "allow_remote_mta", "forward_without_uuid", "max_events_per_report"});
         MilterConfig m;
         get(t, s, "socket", m.socket);
         get(t, s, "allow_remote_mta", m.allow_remote_mta);
@@ -419,6 +434,8 @@ private:
             if (!problem.empty()) add(*find(t, "verp"), "[milter] verp '" + m.verp + "' " + problem);
         }
         get(t, s, "forward_delayed", m.forward_delayed);
+        get(t, s, "forward_without_uuid", m.forward_without_uuid);
+        get_int(t, s, "max_events_per_report", m.max_events_per_report, 1, 100);
         if (const auto* n = find(t, "reason_types")) {
             if (const auto* types = n->as_table()) {
                 for (auto&& [reason, type_node] : *types) {
@@ -500,15 +517,19 @@ private:
 
     void redis(const toml::table& t) {
         const std::string s = "redis";
-        allow_only(t, s, {"url", "stream", "maxlen", "timeout"});
+        allow_only(t, s, {"url", "stream", "maxlen", "timeout", "password", "password_file"});
         RedisConfig r;
         get(t, s, "url", r.url);
         std::string error;
-        if (const auto endpoint = parse_redis_url(r.url, error); !endpoint) {
+        const auto endpoint = parse_redis_url(r.url, error);
+        if (!endpoint) {
             add(*find_or(t, "url"), "[redis] url '" + redact_url(r.url) + "': " + error);
         } else if (!endpoint->password.empty() && secret_is_placeholder(endpoint->password)) {
             add(*find_or(t, "url"), "[redis] url '" + redact_url(r.url) + "' has a placeholder password: set the real one");
         }
+        get_secret(t, s, "password", r.password);
+        if (!r.password.empty() && endpoint && !endpoint->password.empty())
+            add(*find_or(t, "url"), "[redis] the url carries a password and password/password_file is set too; keep one");
         get(t, s, "stream", r.stream);
         if (r.stream.empty()) add(*find_or(t, "stream"), "[redis] stream must not be empty");
         get_int(t, s, "maxlen", r.maxlen, 0, std::int64_t(1) << 40);
@@ -566,15 +587,23 @@ private:
         std::chrono::milliseconds read_timeout = h.read_timeout;
         get_seconds(t, s, "read_timeout", read_timeout, 1, 3600);
         h.read_timeout = std::chrono::duration_cast<std::chrono::seconds>(read_timeout);
+        std::chrono::milliseconds request_timeout = h.request_timeout;
+        get_seconds(t, s, "request_timeout", request_timeout, 1, 3600);
+        h.request_timeout = std::chrono::duration_cast<std::chrono::seconds>(request_timeout);
+        get_int(t, s, "max_header_bytes", h.max_header_bytes, 1024, 1 << 20);
+        get_int(t, s, "max_headers", h.max_headers, 8, 10000);
+        get_int(t, s, "max_connections", h.max_connections, 1, 100000);
+        const std::vector<std::string> scalar_keys = {"listen",          "max_body_bytes",   "threads",
+                                                      "read_timeout",    "request_timeout",  "max_header_bytes",
+                                                      "max_headers",     "max_connections"};
         std::vector<std::string> providers;
         for (const auto& [name, keys] : kProviderKeys) providers.push_back(name);
         for (auto&& [key, node] : t) {
             const std::string k(key.str());
-            if (k == "listen" || k == "max_body_bytes" || k == "threads" || k == "read_timeout") continue;
+            if (std::find(scalar_keys.begin(), scalar_keys.end(), k) != scalar_keys.end()) continue;
             const auto* table = node.as_table();
             if (!table) {
-                add(node, "unknown key '" + k + "' in [hooks]" +
-                              suggestion(k, {"listen", "max_body_bytes", "threads", "read_timeout"}));
+                add(node, "unknown key '" + k + "' in [hooks]" + suggestion(k, scalar_keys));
                 continue;
             }
             if (!kProviderKeys.count(k)) {
@@ -603,7 +632,10 @@ private:
         // Postal stamps a webhook when it is queued and retries the same body for about 36 minutes
         // (2, 3, 6, 10 and 15 minutes apart), so its window must outlast that schedule.
         if (name == "postal") p.max_age_seconds = 3600;
-        if (takes("max_age_seconds")) get_int(t, s, "max_age_seconds", p.max_age_seconds, 1, 86400);
+        if (takes("max_age_seconds")) {
+            if (name == "ses") get_int(t, s, "max_age_seconds", p.sns_max_age_seconds, 60, 30 * 86400);
+            else get_int(t, s, "max_age_seconds", p.max_age_seconds, 1, 86400);
+        }
         if (takes("username")) { get(t, s, "username", p.username); require(t, s, "username", p.username); }
         if (takes("password")) { get_secret(t, s, "password", p.password); require(t, s, "password", p.password); }
         if (takes("topic_arns")) {

@@ -2,21 +2,65 @@
 
 namespace conf {
 
+namespace {
+
+// "a=1&password=x&flag" -> "a=***&password=***&flag"
+std::string redact_query(std::string_view query) {
+    std::string out;
+    while (true) {
+        const auto amp = query.find('&');
+        const std::string_view pair = query.substr(0, amp);
+        const auto eq = pair.find('=');
+        out.append(pair.substr(0, eq));
+        if (eq != std::string_view::npos) out.append("=***");
+        if (amp == std::string_view::npos) break;
+        out.push_back('&');
+        query.remove_prefix(amp + 1);
+    }
+    return out;
+}
+
+}  // namespace
+
 std::string redact_url(std::string_view url) {
-    const auto scheme = url.find("://");
+    const auto tail_start = url.find_first_of("?#");
+    std::string_view head = url.substr(0, tail_start);
+    const std::string_view tail = tail_start == std::string_view::npos ? std::string_view() : url.substr(tail_start);
+
+    std::string out;
+    const auto scheme = head.find("://");
     const std::size_t authority_start = scheme == std::string_view::npos ? 0 : scheme + 3;
-    const auto authority_end = url.find('/', authority_start);
-    const std::string_view authority =
-        url.substr(authority_start, authority_end == std::string_view::npos ? std::string_view::npos
-                                                                            : authority_end - authority_start);
-    const auto at = authority.rfind('@');
-    if (at == std::string_view::npos) return std::string(url);
-    const std::string_view userinfo = authority.substr(0, at);
-    const auto colon = userinfo.find(':');
-    std::string out(url.substr(0, authority_start));
-    if (colon != std::string_view::npos) out.append(userinfo.substr(0, colon + 1));
-    out.append("***");
-    out.append(url.substr(authority_start + at));
+    const auto authority_end = head.find('/', authority_start);
+    const std::string_view authority = head.substr(
+        authority_start, authority_end == std::string_view::npos ? std::string_view::npos : authority_end - authority_start);
+    // Userinfo normally ends at the authority's last '@' (what parse_redis_url takes as the password).
+    // Without one there, an '@' further on may end a password holding a '/', or one in a URL whose
+    // "://" was mistyped: everything up to it is hidden.
+    std::size_t at = authority.rfind('@');
+    if (at != std::string_view::npos) at += authority_start;
+    else at = head.rfind('@');
+    if (at == std::string_view::npos || at < authority_start) {
+        out.append(head);
+    } else if (scheme == std::string_view::npos && authority.find('@') == std::string_view::npos) {
+        out.append("***").append(head.substr(at));
+    } else {
+        const std::string_view userinfo = head.substr(authority_start, at - authority_start);
+        const auto colon = userinfo.find(':');
+        out.append(head.substr(0, authority_start));
+        // A user name before ':' is kept (it tells which account); without ':' the whole part is a password.
+        if (colon != std::string_view::npos && userinfo.substr(0, colon).find('/') == std::string_view::npos)
+            out.append(userinfo.substr(0, colon + 1));
+        out.append("***").append(head.substr(at));
+    }
+
+    if (!tail.empty()) {
+        const auto hash = tail.find('#');
+        if (tail.front() == '?') {
+            out.push_back('?');
+            out.append(redact_query(tail.substr(1, hash == std::string_view::npos ? std::string_view::npos : hash - 1)));
+        }
+        if (hash != std::string_view::npos) out.append("#***");
+    }
     return out;
 }
 

@@ -7,9 +7,11 @@
 namespace conf {
 
 // "redis://user:pw@host:6379/0" -> "redis://user:***@host:6379/0", "redis://pw@host" -> "redis://***@host".
-// The authority ends at the first '/', and credentials end at its last '@': the same split as
-// parse_redis_url, so what the parser would use as a password is what gets hidden. Text without
-// "scheme://" is treated as an authority too, since a mistyped URL may still carry a password.
+// Errs on the side of hiding, because the URLs it is given are often the mistyped ones:
+// - userinfo ends at the authority's last '@'; with none there, at the last '@' before any query or
+//   fragment, even past a '/' ("redis://u:p/w@h"; in "redis:/u:pw@h" or "redis//u:pw@h", which lack
+//   "://", everything before that '@' goes);
+// - every query value is hidden ("?password=***&db=***"), and so is a fragment ("#***").
 std::string redact_url(std::string_view url);
 
 }  // namespace conf

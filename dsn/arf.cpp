@@ -1,8 +1,10 @@
 // Complaints: RFC 5965 feedback reports, Microsoft's JMRP reports (a returned message carrying
-// X-HmXmrOriginalRecipient, no feedback part) and Apple Mail's one-click unsubscribe mails.
+// X-HmXmrOriginalRecipient, no feedback part) and Apple Mail's one-click unsubscribe mails. Each is
+// read with its feedback type; is_subscriber_complaint() tells which types are complaints to act on.
 #include "dsn/address.hpp"
 #include "dsn/dialect.hpp"
 #include "dsn/fields.hpp"
+#include "dsn/report.hpp"
 #include "dsn/text.hpp"
 
 namespace dsn {
@@ -18,6 +20,10 @@ Finding complaint(std::string recipient, std::string_view feedback_type) {
 }
 
 }  // namespace
+
+bool is_subscriber_complaint(std::string_view feedback_type) noexcept {
+    return feedback_type == "abuse" || feedback_type == "fraud" || feedback_type == "other";
+}
 
 std::vector<Finding> decode_arf(const Message& message) {
     std::vector<Finding> findings;

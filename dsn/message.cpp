@@ -8,7 +8,15 @@
 
 #include <iconv.h>
 
+// GCC says __SANITIZE_ADDRESS__; clang (the fuzz build) says it only through __has_feature.
 #if defined(__SANITIZE_ADDRESS__)
+#define BOUNCE_WITH_LSAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define BOUNCE_WITH_LSAN 1
+#endif
+#endif
+#if defined(BOUNCE_WITH_LSAN)
 #include <sanitizer/lsan_interface.h>
 #endif
 
@@ -43,14 +51,14 @@ constexpr const char* kReturnedMessageSubtypes[] = {"rfc822", "rfc2822", "global
 void ensure_gmime() {
     static std::once_flag once;
     std::call_once(once, [] {
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(BOUNCE_WITH_LSAN)
         // GMime's type registry keeps no pointer to an entry it replaces, so the entries g_mime_init
         // made for these subtypes become unreachable below: 64 bytes, once per process. LeakSanitizer
         // is told to ignore what g_mime_init allocates rather than report that on every exit.
         __lsan_disable();
 #endif
         g_mime_init();
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(BOUNCE_WITH_LSAN)
         __lsan_enable();
 #endif
         for (const char* subtype : kReturnedMessageSubtypes) g_mime_object_register_type("message", subtype, GMIME_TYPE_PART);

@@ -13,6 +13,8 @@
 
 #include <algorithm>
 #include <span>
+#include <string>
+#include <unordered_set>
 #include <vector>
 
 namespace dsn {
@@ -186,18 +188,27 @@ Event classify_finding(const Finding& f, const Identity& id, std::string_view no
     return e;
 }
 
-Report build_report(const Message& message, bool explain) {
+Report build_report(const Message& message, bool explain, std::size_t max_recipients) {
     Report report;
     report.message_id = std::string(text::trim(message.header("Message-ID")));
 
     std::vector<Finding> findings;
+    // Applied to each decoder's findings before anything per recipient (enrichment, classification)
+    // runs, so a report naming thousands costs no more than one naming max_recipients.
+    auto cap = [&](std::vector<Finding>&& found) {
+        if (found.size() > max_recipients) {
+            found.resize(max_recipients);
+            report.recipients_capped = true;
+        }
+        return std::move(found);
+    };
     Kind kind = Kind::none;
     // Which decoder found the recipients, and which dialect added to an RFC 3464 report (--explain).
     std::string_view decoder, enriched_by;
     const bool is_feedback = message.report_type == "feedback-report" || !message.feedback_reports.empty();
     if (is_feedback || message.returned_headers.has("X-HmXmrOriginalRecipient") ||
         message.headers.has("X-Apple-Unsubscribe")) {
-        findings = decode_arf(message);
+        findings = cap(decode_arf(message));
         if (!findings.empty() || is_feedback) kind = Kind::arf;
         decoder = "ARF feedback report";
     }
@@ -210,7 +221,7 @@ Report build_report(const Message& message, bool explain) {
     DialectMatches dialect_matches(message);
     const Dialect* dialect = kind == Kind::none ? dialect_matches.first_match() : nullptr;
     if (kind == Kind::none && !message.delivery_status.empty()) {
-        findings = decode_rfc3464(message);
+        findings = cap(decode_rfc3464(message));
         kind = Kind::dsn;
         decoder = "RFC 3464 delivery-status part";
         // The first matching dialect that can read the human text enriches the report; several
@@ -227,7 +238,7 @@ Report build_report(const Message& message, bool explain) {
     if (kind == Kind::none || (kind == Kind::dsn && findings.empty())) {
         for (const auto& candidate : registered_dialects()) {
             if (&candidate != dialect && !dialect_matches.matches(candidate)) continue;
-            findings = candidate.decode(message);
+            findings = cap(candidate.decode(message));
             if (!findings.empty()) {
                 kind = Kind::dsn;
                 decoder = candidate.name;
@@ -238,7 +249,7 @@ Report build_report(const Message& message, bool explain) {
         }
     }
     if (findings.empty() && kind != Kind::arf) {
-        findings = decode_free_text(message);
+        findings = cap(decode_free_text(message));
         if (!findings.empty()) kind = Kind::dsn;
         decoder = "free-text fallback (failure wording near an address)";
     }
@@ -258,12 +269,11 @@ Report build_report(const Message& message, bool explain) {
 
     Identity id = identify_original(message);
     const std::string notice = short_notice(message);
+    std::unordered_set<std::string> seen;  // recipient + action: a report may repeat a recipient
     for (const auto& f : findings) {
         if (is_not_a_failure(f.action) || f.recipient.empty()) continue;
-        bool duplicate = std::any_of(report.events.begin(), report.events.end(), [&](const Event& e) {
-            return e.recipient == f.recipient && e.action == (f.action == "delayed" ? "delayed" : "failed");
-        });
-        if (duplicate) continue;
+        const std::string action = f.action == "delayed" ? "delayed" : "failed";
+        if (!seen.insert(action + " " + f.recipient).second) continue;
         report.events.push_back(classify_finding(f, id, notice, explain));
         if (explain) {
             report.events.back().why.decoder = decoder;
@@ -315,7 +325,7 @@ Report parse(std::string_view bytes, const Options& options) noexcept {
         }
         auto message = load_message(input);
         if (!message) return {};
-        return build_report(*message, options.explain);
+        return build_report(*message, options.explain, options.max_recipients);
     } catch (const std::exception& e) {
         Report report;
         report.error = e.what();

@@ -52,6 +52,9 @@ struct Report {
     std::vector<Event> events;
     std::string message_id;       // Message-ID of the report itself
     std::string error;            // set only when the input could not be read at all
+    // The report named more recipients than Options::max_recipients; `events` holds the first ones.
+    // No delivery report for one message names that many: treat it as forged.
+    bool recipients_capped = false;
 };
 
 struct Options {
@@ -59,10 +62,19 @@ struct Options {
     std::size_t max_bytes = 16u << 20;
     // Record in each Event::why how it was decided (bounce-parse --explain); off in production.
     bool explain = false;
+    // Recipients read from one report at most: a forged report can name tens of thousands, and every
+    // one costs classification; past this many the rest are not read (Report::recipients_capped).
+    std::size_t max_recipients = 1000;
 };
 
 // Never throws, never crashes on malformed input.
 Report parse(std::string_view message, const Options& options = {}) noexcept;
+
+// Whether an event of type complaint is a subscriber's complaint about mail they got: RFC 5965
+// Feedback-Type abuse, fraud or other (Microsoft's JMRP reads as abuse). not-spam, auth-failure,
+// virus, Apple Mail's one-click unsubscribe ("opt-out") and unknown types are reported as
+// reason "feedback" (Sisimai's vocabulary) but say nothing against the subscriber.
+bool is_subscriber_complaint(std::string_view feedback_type) noexcept;
 
 const char* to_string(Kind kind) noexcept;
 const char* to_string(BounceType type) noexcept;

@@ -1,5 +1,7 @@
 #include "forwarder/file_sink.hpp"
 
+#include "forwarder/owned_file.hpp"
+
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -38,8 +40,9 @@ DeliveryResult FileSink::deliver_batch(const std::vector<const Event*>& events) 
 DeliveryResult FileSink::append(const std::string& lines) {
     if (lines.empty()) return DeliveryResult::ok();
     if (fd_ < 0) {
-        fd_ = open(path_.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
-        if (fd_ < 0) return DeliveryResult::retry("cannot open " + path_ + ": " + std::strerror(errno), true);
+        std::string error;
+        fd_ = open_owned_file(path_, O_WRONLY | O_APPEND, 0640, error);
+        if (fd_ < 0) return DeliveryResult::retry(error, true);
     }
     // One write for all the lines with O_APPEND: concurrent writers (several processes) never
     // interleave inside a line. A short write is completed; a failure leaves at worst a partial

@@ -58,7 +58,28 @@ void configure(Target target, const std::string& ident, Level min_level) {
     if (target == Target::syslog) openlog(s.ident.c_str(), LOG_PID | LOG_NDELAY, LOG_MAIL);
 }
 
-void write(Level level, std::string_view message) {
+std::string escape_controls(std::string_view text) {
+    static constexpr char hex[] = "0123456789abcdef";
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        if (c == '\n') out += "\\n";
+        else if (c == '\r') out += "\\r";
+        else if (c == '\t') out += "\\t";
+        else if (c < 0x20 || c == 0x7f) (out += "\\x") += {hex[c >> 4], hex[c & 15]};
+        else if (c == 0xc2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) >= 0x80 &&
+                 static_cast<unsigned char>(text[i + 1]) <= 0x9f) {
+            const auto c1 = static_cast<unsigned char>(text[++i]);
+            (out += "\\u00") += {hex[c1 >> 4], hex[c1 & 15]};
+        } else out += static_cast<char>(c);
+    }
+    return out;
+}
+
+void write(Level level, std::string_view raw_message) {
+    const std::string escaped = escape_controls(raw_message);
+    const std::string_view message = escaped;
     Settings& s = settings();
     std::lock_guard lock(s.mutex);  // one line at a time, never interleaved between threads
     if (level < s.min_level) return;

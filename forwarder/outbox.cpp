@@ -33,6 +33,13 @@ CREATE TABLE IF NOT EXISTS deliveries (
     PRIMARY KEY (event_id, sink)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries (sink, state, next_attempt_at);
+CREATE TABLE IF NOT EXISTS held (
+    id      INTEGER PRIMARY KEY,
+    key     TEXT    NOT NULL UNIQUE,
+    reason  TEXT    NOT NULL,
+    body    TEXT    NOT NULL,
+    created INTEGER NOT NULL
+);
 CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
 PRAGMA user_version = 1;
 )sql";
@@ -499,7 +506,84 @@ std::size_t Outbox::prune_delivered(std::int64_t older_than_ms) {
     sqlite::Statement s(db, "DELETE FROM events WHERE created < ?1 AND NOT EXISTS "
                             "(SELECT 1 FROM deliveries d WHERE d.event_id = events.id AND d.state <> 'delivered')");
     s.bind(1, older_than_ms).run();
-    return static_cast<std::size_t>(db.changes());
+    const auto pruned = static_cast<std::size_t>(db.changes());
+    sqlite::Statement held(db, "DELETE FROM held WHERE created < ?1");
+    held.bind(1, older_than_ms).run();
+    return pruned;
+}
+
+bool Outbox::hold(const HeldReport& report) {
+    try {
+        std::lock_guard lock(impl_->write_mutex);
+        auto& db = impl_->producer;
+        sqlite::Statement s(db, "INSERT INTO held (key, reason, body, created) VALUES (?1, ?2, ?3, ?4) "
+                                "ON CONFLICT (key) DO NOTHING");
+        s.bind(1, report.key).bind(2, report.reason).bind(3, dump_json(to_storage_json(report))).bind(4, now_ms()).run();
+        return db.changes() > 0;
+    } catch (const OutboxError&) {
+        throw;
+    } catch (const std::exception& e) {
+        throw OutboxError(std::string("outbox: ") + e.what());
+    }
+}
+
+namespace {
+
+HeldRow read_held(sqlite::Statement& row) {
+    HeldRow h;
+    h.id = row.int64(0);
+    h.created_ms = row.int64(1);
+    h.report = held_report_from_storage_json(nlohmann::json::parse(row.text(2), nullptr, false));
+    return h;
+}
+
+}  // namespace
+
+std::vector<HeldRow> Outbox::list_held(const std::string& reason, std::size_t limit) {
+    std::lock_guard lock(impl_->write_mutex);
+    sqlite::Statement s(impl_->worker, "SELECT id, created, body FROM held WHERE reason <> 'released' "
+                                       "AND (?1 = '' OR reason = ?1) ORDER BY created, id LIMIT ?2");
+    s.bind(1, reason).bind(2, static_cast<std::int64_t>(limit));
+    std::vector<HeldRow> out;
+    while (s.step()) out.push_back(read_held(s));
+    return out;
+}
+
+std::optional<HeldRow> Outbox::held(std::int64_t id) {
+    std::lock_guard lock(impl_->write_mutex);
+    sqlite::Statement s(impl_->worker, "SELECT id, created, body FROM held WHERE id = ?1 AND reason <> 'released'");
+    s.bind(1, id);
+    if (!s.step()) return std::nullopt;
+    return read_held(s);
+}
+
+std::map<std::string, std::size_t> Outbox::held_counts() {
+    std::lock_guard lock(impl_->reader_mutex);
+    std::map<std::string, std::size_t> out{{"suspect", 0}, {"unattributed", 0}};
+    sqlite::Statement s(impl_->reader, "SELECT reason, COUNT(*) FROM held WHERE reason <> 'released' GROUP BY reason");
+    while (s.step()) out[s.text(0)] = static_cast<std::size_t>(s.int64(1));
+    return out;
+}
+
+std::optional<EnqueueResult> Outbox::release_held(std::int64_t id) {
+    std::optional<HeldRow> row = held(id);
+    if (!row) return std::nullopt;
+    // Enqueued first: a crash in between leaves the report held as well, and releasing it again
+    // finds its events already known. The row stays, marked released, so that the same report read
+    // again (a second backfill of the mailbox) is recognised instead of held anew.
+    EnqueueResult result = enqueue(row->report.events);
+    std::lock_guard lock(impl_->write_mutex);
+    sqlite::Statement s(impl_->worker, "UPDATE held SET reason = 'released' WHERE id = ?1");
+    s.bind(1, id).run();
+    return result;
+}
+
+std::size_t Outbox::purge_held(std::int64_t id, const std::string& reason) {
+    std::lock_guard lock(impl_->write_mutex);
+    sqlite::Statement s(impl_->worker, "DELETE FROM held WHERE reason <> 'released' AND (?1 = 0 OR id = ?1) "
+                                       "AND (?2 = '' OR reason = ?2)");
+    s.bind(1, id).bind(2, reason).run();
+    return static_cast<std::size_t>(impl_->worker.changes());
 }
 
 std::uint64_t Outbox::duplicates_total() const { return impl_->duplicates.load(); }

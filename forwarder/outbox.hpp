@@ -9,11 +9,13 @@
 #pragma once
 
 #include "forwarder/event.hpp"
+#include "forwarder/held_report.hpp"
 
 #include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -74,6 +76,10 @@ public:
 
     const std::vector<std::string>& sinks() const;
 
+    // Keeps a report that must not be forwarded (held_report.hpp): no delivery is created for it.
+    // Durable on return; false when the same report (key) is already held. Throws OutboxError.
+    bool hold(const HeldReport& held);
+
     // Called (outside any lock) after every enqueue that inserted something; the dispatcher uses it
     // to wake its workers at once. Set it before producers start.
     void set_enqueue_listener(std::function<void()> listener);
@@ -117,8 +123,20 @@ public:
     // delivery at all. Returns deliveries deleted.
     std::size_t purge(DeliveryState state, const std::string& sink = "", std::int64_t event_id = 0);
     // Forgets events delivered by every sink and created before `older_than_ms` (bounds the file; the
-    // dedup window is this retention). Returns events deleted.
+    // dedup window is this retention), and held reports older than that. Returns events deleted.
     std::size_t prune_delivered(std::int64_t older_than_ms);
+
+    // Held reports, oldest first; `reason` empty = every reason.
+    std::vector<HeldRow> list_held(const std::string& reason = "", std::size_t limit = 100);
+    std::optional<HeldRow> held(std::int64_t id);
+    // Held reports per reason ("suspect", "unattributed"), read like stats().
+    std::map<std::string, std::size_t> held_counts();
+    // Forwards a held report after all: its events are enqueued (deduplicated as usual) and the
+    // report leaves the held list (remembered as released until pruned, so it is not held again).
+    // Returns the enqueue result; nullopt when there is no such held report.
+    std::optional<EnqueueResult> release_held(std::int64_t id);
+    // Deletes held reports (`id` 0 = all of `reason`, or all when `reason` is empty). Returns how many.
+    std::size_t purge_held(std::int64_t id, const std::string& reason = "");
 
     // Duplicates seen by this process since it opened the outbox.
     std::uint64_t duplicates_total() const;

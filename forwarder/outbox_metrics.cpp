@@ -25,8 +25,21 @@ std::vector<metrics::FamilySnapshot> outbox_families(const std::vector<SinkStats
     return {std::move(deliveries), std::move(depth), std::move(oldest)};
 }
 
+metrics::FamilySnapshot held_family(const std::map<std::string, std::size_t>& held) {
+    metrics::FamilySnapshot family{"bounce_outbox_held_reports",
+                                   "Reports kept in the outbox and never forwarded, by reason: unattributed (no "
+                                   "subscriber UUID) or suspect (more events than one report has).",
+                                   metrics::Type::gauge, {"reason"}, {}, {}};
+    for (const auto& [reason, count] : held) family.samples.push_back({{reason}, static_cast<double>(count)});
+    return family;
+}
+
 void add_outbox_metrics(metrics::Registry& registry, Outbox& outbox) {
-    registry.add_collector([&outbox] { return outbox_families(outbox.stats()); });
+    registry.add_collector([&outbox] {
+        auto families = outbox_families(outbox.stats());
+        families.push_back(held_family(outbox.held_counts()));
+        return families;
+    });
 }
 
 void add_sink_metrics(metrics::Registry& registry, const Dispatcher& dispatcher) {

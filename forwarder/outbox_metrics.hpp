@@ -8,8 +8,8 @@
 
 namespace forwarder {
 
-// Registers bounce_outbox_deliveries{sink,state}, bounce_outbox_depth{sink} and
-// bounce_outbox_oldest_pending_age_seconds{sink}. `outbox` must outlive every scrape of `registry`.
+// Registers bounce_outbox_deliveries{sink,state}, bounce_outbox_depth{sink},
+// bounce_outbox_oldest_pending_age_seconds{sink} and bounce_outbox_held_reports{reason}. `outbox` must outlive every scrape of `registry`.
 void add_outbox_metrics(metrics::Registry& registry, Outbox& outbox);
 
 // Registers bounce_sink_config_problem{sink}: 1 while a sink's latest attempt failed with a
@@ -18,5 +18,7 @@ void add_sink_metrics(metrics::Registry& registry, const Dispatcher& dispatcher)
 
 // The same families for given stats (what the collector renders; exposed for tests).
 std::vector<metrics::FamilySnapshot> outbox_families(const std::vector<SinkStats>& stats);
+// bounce_outbox_held_reports{reason} for Outbox::held_counts().
+metrics::FamilySnapshot held_family(const std::map<std::string, std::size_t>& held);
 
 }  // namespace forwarder

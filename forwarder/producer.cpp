@@ -98,6 +98,10 @@ std::vector<Event> events_from_report(const dsn::Report& report, const ProducerC
             skip(ev.recipient, "not a bounce (" + ev.reason + ")");
             continue;
         }
+        if (ev.type == dsn::BounceType::complaint && !dsn::is_subscriber_complaint(ev.feedback_type)) {
+            skip(ev.recipient, "not a complaint (feedback type '" + ev.feedback_type + "')");
+            continue;
+        }
         Event e;
         const std::string email = normalize_email(ev.recipient);
         if (is_bare_email(email)) e.email = email;

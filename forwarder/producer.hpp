@@ -1,5 +1,6 @@
-// Turns a parsed bounce report into outbox events: policy (delayed, reason overrides), VERP
-// identification, idempotency keys and the meta object.
+// Turns a parsed bounce report into outbox events: policy (delayed, feedback that is no complaint,
+// reason overrides), VERP identification, idempotency keys and the meta object. Which of them may be
+// forwarded is attribution.hpp's decision.
 #pragma once
 
 #include "dsn/report.hpp"
@@ -18,6 +19,8 @@ struct ProducerContext {
     std::vector<std::string> envelope_recipients;  // RCPT TO of the bounce message (VERP tokens live here)
     std::string verp_template;                     // e.g. "bounces+{subscriber_uuid}@lists.example.com"
     bool forward_delayed = false;                  // action=delayed is dropped unless true
+    bool forward_without_uuid = false;             // see attribution.hpp
+    std::size_t max_events_per_report = 5;         // see attribution.hpp
     std::map<std::string, std::string> reason_types;  // reason -> hard|soft|complaint overrides
     std::string source = "bounce-milter";
     std::string queue_id;                          // MTA queue id, into meta

@@ -65,6 +65,7 @@ DeliveryResult RedisSink::connect() {
     std::string error;
     auto endpoint = conf::parse_redis_url(options_.url, error);
     if (!endpoint) return DeliveryResult::retry(error, true);
+    if (!options_.password.empty()) endpoint->password = options_.password;
     redisContext* c = redisConnectWithTimeout(endpoint->host.c_str(), endpoint->port, to_timeval(options_.timeout));
     if (!c || c->err) {
         std::string why = c ? c->errstr : "out of memory";

@@ -17,6 +17,7 @@ struct RedisSinkOptions {
     std::string stream = "listmonk:bounces";
     std::size_t maxlen = 1000000;  // 0 = unbounded
     std::chrono::milliseconds timeout{5000};
+    std::string password;  // when set, replaces the URL's ([redis] password_file)
 };
 
 // The stream entry's fields: email, subscriber_uuid, campaign_uuid, type, source, created_at,

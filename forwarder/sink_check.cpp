@@ -38,7 +38,7 @@ int check_sinks(const conf::Config& config, std::ostream& out) {
     }
     if (config.redis) {
         const auto& r = *config.redis;
-        RedisSink sink(RedisSinkOptions{r.url, r.stream, r.maxlen, r.timeout});
+        RedisSink sink(RedisSinkOptions{r.url, r.stream, r.maxlen, r.timeout, r.password});
         report("redis " + log::redact_url(r.url) + " stream " + r.stream, sink.probe(), "connected, stream key usable");
     }
     if (config.file) {

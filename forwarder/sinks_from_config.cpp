@@ -31,7 +31,7 @@ std::vector<std::unique_ptr<Sink>> make_sinks(const conf::Config& config) {
     }
     if (config.redis) {
         const auto& r = *config.redis;
-        sinks.push_back(std::make_unique<RedisSink>(RedisSinkOptions{r.url, r.stream, r.maxlen, r.timeout}));
+        sinks.push_back(std::make_unique<RedisSink>(RedisSinkOptions{r.url, r.stream, r.maxlen, r.timeout, r.password}));
     }
     if (config.file) sinks.push_back(std::make_unique<FileSink>(config.file->path, config.file->fsync));
     return sinks;

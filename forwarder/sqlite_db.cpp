@@ -1,10 +1,17 @@
 #include "forwarder/sqlite_db.hpp"
 
 #include "forwarder/outbox.hpp"
+#include "forwarder/owned_file.hpp"
 
 namespace forwarder::sqlite {
 
 Connection::Connection(const std::string& path, int busy_timeout_ms) : path_(path) {
+    // SQLite would create the file 0644 minus the umask; made here first, 0640 exactly, and SQLite gives
+    // its -wal and -shm files the database file's mode.
+    if (!path.empty() && path.front() != ':' && !path.starts_with("file:")) {
+        std::string error;
+        if (!create_owned_file(path, 0640, error)) throw OutboxError("outbox " + path + ": " + error);
+    }
     const int rc = sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                                    nullptr);
     if (rc != SQLITE_OK) {

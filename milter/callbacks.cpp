@@ -248,7 +248,20 @@ sfsistat on_eom(SMFICTX* ctx) {
         if (!eom.delete_recipients.empty()) action = "deliver-others";
 
         using S = CaptureOutcome::Status;
+        if (eom.outcome.held_reason == "suspect") {
+            // One line, however many recipients the report named.
+            logging::warning("queue_id=" + queue_id + " report held as suspect, forwarded=no: " +
+                             eom.outcome.held_why + " action=" + action + describe(eom));
+        } else {
+            for (const auto& e : eom.outcome.held) {
+                logging::info("bounce queue_id=" + queue_id + " recipient=" + e.recipient + " type=" + e.type +
+                              " reason=" + e.reason + " action=" + action + " forwarded=no(unattributed)" +
+                              describe(eom));
+            }
+        }
         switch (eom.outcome.status) {
+            case S::held:
+                break;
             case S::recorded:
             case S::filtered: {
                 const bool filtered = eom.outcome.status == S::filtered;

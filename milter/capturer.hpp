@@ -31,10 +31,17 @@ struct CaptureOutcome {
         filtered,              // a report whose events the policy does not forward (e.g. delay warnings)
         recorded,              // events are durable in the outbox (new or already known)
         failed,                // the outbox could not take the events
+        held,                  // kept in the outbox but not forwarded: unattributed or suspect (attribution.hpp)
     };
     Status status = Status::not_bounce;
     std::vector<CapturedEvent> events;  // for filtered and recorded
     std::size_t duplicates = 0;         // events the outbox already knew (a re-delivered bounce)
+    // Held events (also next to recorded ones): what they are, why, and how many recipients the
+    // report named (a suspect report: more than were read).
+    std::vector<CapturedEvent> held;
+    std::string held_reason;            // "unattributed" | "suspect"
+    std::string held_why;
+    std::size_t held_recipients = 0;
     std::string error;                  // for failed
 };
 

@@ -126,6 +126,7 @@ void write_pid_file(const std::string& path) {
 
 int run(const Options& options) {
     conf::LoadResult loaded = load(options);
+    for (const auto& w : loaded.warnings) std::cerr << w.to_string() << '\n';
     if (!loaded.errors.empty()) {
         for (const auto& e : loaded.errors) std::cerr << e.to_string() << '\n';
         return 1;
@@ -133,9 +134,9 @@ int run(const Options& options) {
     std::shared_ptr<const conf::Config> config = loaded.config;
     const conf::MilterConfig& mc = *config->milter;
 
-    if (geteuid() == 0 && mc.user.empty() && !options.allow_root) {
-        std::cerr << "bounce-milter: refusing to run as root; set [milter] user = \"...\" to drop privileges, "
-                     "or pass --allow-root\n";
+    if (geteuid() == 0 && !options.allow_root && (mc.user.empty() || milter::is_root_account(mc.user))) {
+        std::cerr << "bounce-milter: refusing to run as root; set [milter] user = \"...\" to an unprivileged account "
+                     "to drop privileges, or pass --allow-root\n";
         return 2;
     }
 
@@ -247,6 +248,7 @@ int main(int argc, char** argv) {
 
     if (options.check_config || options.check_sinks) {
         const conf::LoadResult result = load(options);
+        for (const auto& w : result.warnings) std::cerr << w.to_string() << '\n';
         for (const auto& e : result.errors) std::cerr << e.to_string() << '\n';
         if (!result.errors.empty()) return 1;
         if (options.check_config)

@@ -16,6 +16,10 @@ MilterMetrics::MilterMetrics(metrics::Registry& registry)
                                        {"type", "reason", "receiver"})),
       duplicates_(registry.counter("bounce_milter_duplicate_events_total",
                                    "Events the outbox already had (the same bounce delivered twice), not forwarded again.")),
+      held_(registry.counter_family("bounce_milter_held_events_total",
+                                    "Events kept in the outbox and not forwarded: unattributed (no subscriber "
+                                    "UUID) or suspect (a report naming more than max_events_per_report).",
+                                    {"reason"})),
       truncated_(registry.counter("bounce_milter_truncated_messages_total",
                                   "Bounce-address messages larger than max_message_bytes: only the prefix was parsed.")),
       parse_seconds_(registry.histogram("bounce_milter_parse_seconds",
@@ -26,6 +30,7 @@ MilterMetrics::MilterMetrics(metrics::Registry& registry)
     messages_.with({"no_bounce_recipient", "accept"});
     messages_.with({"not_bounce", "accept"});
     messages_.with({"failed", "tempfail"});
+    for (const char* reason : {"unattributed", "suspect"}) held_.with({reason});
 }
 
 const char* outcome_label(CaptureOutcome::Status status) noexcept {
@@ -35,6 +40,7 @@ const char* outcome_label(CaptureOutcome::Status status) noexcept {
         case S::bounce_without_events: return "bounce_without_events";
         case S::filtered: return "filtered";
         case S::recorded: return "recorded";
+        case S::held: return "held";
         case S::failed: return "failed";
     }
     return "unknown";
@@ -76,6 +82,7 @@ void MilterMetrics::count_end_of_message(const EndOfMessage& eom, bool to_bounce
                 bounces_.with({e.type, e.reason, receiver_label(e.receiver)}).add();
             duplicates_.add(eom.outcome.duplicates);
         }
+        if (!eom.outcome.held.empty()) held_.with({eom.outcome.held_reason}).add(eom.outcome.held.size());
     } catch (...) {
         // As above: never let counting fail a message.
     }

@@ -25,6 +25,7 @@ private:
     metrics::CounterFamily& messages_;
     metrics::CounterFamily& bounces_;
     metrics::Counter& duplicates_;
+    metrics::CounterFamily& held_;
     metrics::Counter& truncated_;
     metrics::Histogram& parse_seconds_;
 };

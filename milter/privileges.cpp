@@ -22,4 +22,9 @@ void drop_privileges(const std::string& user) {
     if (uid != 0 && setuid(0) == 0) throw std::runtime_error("privileges could be regained after dropping them");
 }
 
+bool is_root_account(const std::string& user) {
+    const passwd* pw = getpwnam(user.c_str());
+    return pw != nullptr && pw->pw_uid == 0;
+}
+
 }  // namespace milter

@@ -22,6 +22,7 @@ const char* to_string(CaptureOutcome::Status status) noexcept {
         case S::bounce_without_events: return "bounce-without-events";
         case S::filtered: return "filtered";
         case S::recorded: return "recorded";
+        case S::held: return "held";
         case S::failed: return "failed";
     }
     return "?";
@@ -164,6 +165,7 @@ EndOfMessage Session::on_end_of_message(std::string_view queue_id) {
             break;
         case S::filtered:
         case S::recorded:
+        case S::held:
             switch (p.on_bounce) {
                 case conf::OnBounce::accept:
                     result.verdict = Verdict::accept;

@@ -80,11 +80,9 @@ void set_unix_socket_access(const std::string& path, const std::string& mode, co
         const unsigned long bits = std::strtoul(mode.c_str(), &end, 8);
         if (end == mode.c_str() || *end != '\0' || bits > 07777)
             throw std::runtime_error("socket_mode \"" + mode + "\" is not an octal mode like 0660");
-        // bind() created the socket with the umask applied; never narrow that. Operators who start the
-        // milter with a permissive umask (as many milter setups do) keep working with the default mode.
-        struct stat st {};
-        if (stat(path.c_str(), &st) != 0) throw std::runtime_error(errno_text("stat " + path, errno));
-        const mode_t wanted = static_cast<mode_t>(bits) | (st.st_mode & 0666);
+        // Exactly the configured mode: bind() applied whatever umask the milter was started with (0 in
+        // many init scripts, leaving the socket world-writable), and the configured mode must narrow that.
+        const mode_t wanted = static_cast<mode_t>(bits);
         if (chmod(path.c_str(), wanted) != 0)
             throw std::runtime_error(errno_text("chmod " + path, errno));
     }

@@ -16,8 +16,9 @@ TEST_PKGS=(
   # unpacks them (apt-get download, dpkg-deb); these are the libraries and tools they need at run time.
   # libnss-wrapper also gives the fresh-bounce test's Exim and OpenSMTPD kits (tests/fresh_bounces/) their users.
   m4 libnss-wrapper liblockfile1 libwrap0 libdb5.3 libldap-2.5-0 libsasl2-2 libnsl2
-  # package test: systemd-analyze verify on the .deb's units (dpkg-dev comes with build-essential)
-  systemd
+  # package test: systemd-analyze verify on the .deb's units (dpkg-dev comes with build-essential),
+  # file(1) to confirm the packaged binaries are stripped
+  systemd file
   # promtool (check and unit-test the alert rules in packaging/prometheus/)
   prometheus
 )

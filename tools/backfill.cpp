@@ -3,6 +3,7 @@
 #include "conf/config.hpp"
 #include "conf/environment.hpp"
 #include "dsn/report.hpp"
+#include "forwarder/attribution.hpp"
 #include "forwarder/log.hpp"
 #include "forwarder/pipeline.hpp"
 #include "forwarder/producer.hpp"
@@ -38,6 +39,8 @@ struct Totals {
     std::size_t inserted = 0;
     std::size_t duplicates = 0;
     std::map<std::string, std::size_t> by_type;
+    std::map<std::string, std::size_t> held_events;   // by reason: kept in the outbox, not forwarded
+    std::map<std::string, std::size_t> held_reports;
 };
 
 struct DeliveryTotals {
@@ -123,6 +126,8 @@ forwarder::ProducerContext context_template(const conf::Config& config) {
     forwarder::ProducerContext ctx;
     ctx.verp_template = milter.verp;
     ctx.forward_delayed = milter.forward_delayed;
+    ctx.forward_without_uuid = milter.forward_without_uuid;
+    ctx.max_events_per_report = milter.max_events_per_report;
     ctx.reason_types = milter.reason_types;
     ctx.source = milter.source;
     return ctx;
@@ -143,6 +148,7 @@ int check_backfill_config(const std::string& config_path) {
 
 int run_backfill(const BackfillOptions& options) {
     conf::LoadResult loaded = conf::load_file(options.config_path);
+    for (const auto& w : loaded.warnings) std::cerr << w.to_string() << "\n";
     if (loaded.config) {
         for (auto& problem : conf::environment_problems(*loaded.config)) loaded.errors.push_back(problem);
     }
@@ -204,16 +210,36 @@ int run_backfill(const BackfillOptions& options) {
                 std::cerr << message.label << ": " << message.error << "\n";
                 return;
             }
-            const dsn::Report report = dsn::parse(message.bytes);
+            dsn::Options parse_options;
+            parse_options.max_recipients = forwarder::kRecipientsReadPerReport;
+            const dsn::Report report = dsn::parse(message.bytes, parse_options);
             forwarder::ProducerContext ctx = base;
             ctx.envelope_recipients = delivery_addresses(message.bytes);
             ctx.message = message.bytes;
             ctx.received = message_date(message.bytes).value_or(std::chrono::system_clock::now());
             std::vector<forwarder::SkippedEvent> skipped;
-            std::vector<forwarder::Event> events = forwarder::events_from_report(report, ctx, &skipped);
+            forwarder::Attribution attribution =
+                forwarder::attribute(forwarder::events_from_report(report, ctx, &skipped), report, ctx);
             totals.skipped += skipped.size();
             if (report.events.empty()) ++totals.not_bounces;
-            for (auto& event : events) {
+            if (attribution.held) {
+                const forwarder::HeldReport& held = *attribution.held;
+                try {
+                    if (outbox.hold(held)) {
+                        ++totals.held_reports[held.reason];
+                        totals.held_events[held.reason] += held.events.size();
+                    }
+                } catch (const std::exception& e) {
+                    std::cerr << "bounce-parse: cannot write to the outbox: " << e.what() << "\n";
+                    outbox_failed = true;
+                    return;
+                }
+                if (held.reason == "suspect") {
+                    progress.finish();
+                    std::cerr << message.label << ": held as suspect, not forwarded: " << held.why << "\n";
+                }
+            }
+            for (auto& event : attribution.forward) {
                 ++totals.by_type[event.type];
                 ++totals.events;
                 batch.push_back(std::move(event));
@@ -272,6 +298,10 @@ int run_backfill(const BackfillOptions& options) {
     std::cout << ")\n"
               << "not bounces:  " << totals.not_bounces << "\n"
               << "skipped:      " << totals.skipped << " (policy: delay warnings, auto-replies)\n"
+              << "held:         " << totals.held_events["unattributed"] << " unattributed events ("
+              << totals.held_reports["unattributed"] << " reports), " << totals.held_events["suspect"]
+              << " in suspect reports (" << totals.held_reports["suspect"]
+              << "); kept in the outbox, not forwarded: bounce-outbox list --held\n"
               << "errors:       " << totals.errors << "\n"
               << "new events:   " << totals.inserted << " (" << totals.duplicates << " already in the outbox)\n"
               << "delivered:    " << delivered << " (" << sinks << " sink" << (sinks == 1 ? "" : "s") << ")\n"

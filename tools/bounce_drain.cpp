@@ -92,6 +92,7 @@ tools::RedisDrainStoreOptions store_options(const conf::Config& config, const st
     const conf::DrainConfig drain = config.drain.value_or(conf::DrainConfig{});
     tools::RedisDrainStoreOptions o;
     o.url = config.redis->url;
+    o.password = config.redis->password;
     o.stream = config.redis->stream;
     o.group = drain.group;
     o.consumer = consumer;
@@ -131,6 +132,7 @@ std::vector<metrics::FamilySnapshot> drain_families(const tools::DrainCounters& 
 
 conf::LoadResult load_checked(const std::string& path) {
     conf::LoadResult loaded = conf::load_file(path);
+    for (const auto& w : loaded.warnings) std::cerr << w.to_string() << "\n";
     if (loaded.config) {
         for (auto& message : drain_requirements(*loaded.config)) loaded.errors.push_back({path, 1, message});
         for (auto& problem : conf::environment_problems(*loaded.config, {false, ""})) loaded.errors.push_back(problem);

@@ -1,6 +1,7 @@
 #include "tools/bounce_drain_entry.hpp"
 
 #include "forwarder/digest.hpp"
+#include "forwarder/json_depth.hpp"
 
 namespace tools {
 
@@ -29,6 +30,12 @@ DecodedEntry event_from_stream_fields(const StreamFields& fields) {
         return out;
     }
     if (!meta_text.empty()) {
+        // Far deeper than any producer writes (a provider payload sits two levels down); past it the
+        // entry goes to the dead-letter stream instead of crashing every drain that reads it.
+        if (!forwarder::json_nesting_within(meta_text, kMaxMetaDepth)) {
+            out.error = "malformed stream entry: meta nested deeper than " + std::to_string(kMaxMetaDepth) + " levels";
+            return out;
+        }
         auto meta = nlohmann::json::parse(meta_text, nullptr, false);
         if (meta.is_discarded() || !meta.is_object()) {
             out.error = "malformed stream entry: meta is not a JSON object";

@@ -10,6 +10,9 @@
 
 namespace tools {
 
+// Deepest `meta` nesting a stream entry may carry.
+inline constexpr std::size_t kMaxMetaDepth = 128;
+
 struct DecodedEntry {
     std::optional<forwarder::Event> event;  // empty when the entry cannot be posted
     std::string error;                      // why not

@@ -95,7 +95,7 @@ static std::string lease_token(const std::string& consumer) {
 }
 
 RedisDrainStore::RedisDrainStore(RedisDrainStoreOptions options)
-    : options_(std::move(options)), redis_(options_.url, options_.timeout), lease_token_(lease_token(options_.consumer)) {}
+    : options_(std::move(options)), redis_(options_.url, options_.timeout, options_.password), lease_token_(lease_token(options_.consumer)) {}
 
 void RedisDrainStore::ensure_group() {
     try {

@@ -18,6 +18,7 @@ struct RedisDrainStoreOptions {
     std::string dead_letter_stream;
     std::size_t dead_letter_maxlen = 1000000;  // approximate; 0 = unbounded
     std::chrono::milliseconds timeout{5000};
+    std::string password;  // when set, replaces the URL's ([redis] password_file)
 };
 
 class RedisDrainStore final : public DrainStore {

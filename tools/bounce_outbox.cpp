@@ -58,6 +58,30 @@ nlohmann::json delivery_json(const forwarder::Delivery& d) {
 
 void print_json(const nlohmann::json& j) { std::cout << forwarder::dump_json(j) << "\n"; }
 
+nlohmann::json held_json(const forwarder::HeldRow& h) {
+    nlohmann::json events = nlohmann::json::array();
+    for (const auto& e : h.report.events) events.push_back(forwarder::listmonk_body(e));
+    return {{"id", h.id},
+            {"reason", h.report.reason},
+            {"why", h.report.why},
+            {"created_at", when(h.created_ms)},
+            {"queue_id", h.report.queue_id},
+            {"dsn_message_id", h.report.dsn_message_id},
+            {"recipients", h.report.recipients},
+            {"recipients_capped", h.report.recipients_capped},
+            {"events", std::move(events)}};
+}
+
+std::string held_recipients(const forwarder::HeldReport& r, std::size_t width) {
+    std::string out;
+    for (const auto& e : r.events) {
+        if (!out.empty()) out += ", ";
+        out += who(e);
+        if (out.size() > width) break;
+    }
+    return one_line(out, width);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -85,6 +109,18 @@ int main(int argc, char** argv) {
     list->add_flag("--dead", list_dead, "dead letters (refused permanently)");
     list->add_flag("--delivered", list_delivered, "delivered events (the deduplication memory)");
     list->add_option("--limit", limit, "at most this many rows (default 100)");
+    bool list_held = false, list_unattributed = false, list_suspect = false;
+    list->add_flag("--held", list_held, "reports held back, never forwarded (unattributed and suspect)");
+    list->add_flag("--unattributed", list_unattributed, "held reports whose events carry no subscriber UUID");
+    list->add_flag("--suspect", list_suspect, "held reports naming more events than max_events_per_report");
+
+    auto* show_held = app.add_subcommand("show-held", "one held report: why it was held and every event in it");
+    std::int64_t show_held_id = 0;
+    show_held->add_option("ID", show_held_id, "held report id (first column of list --held)")->required();
+
+    auto* release = app.add_subcommand("release", "forward a held report after all (needs -c for its sinks)");
+    std::int64_t release_id = 0;
+    release->add_option("ID", release_id, "held report id")->required();
 
     auto* show = app.add_subcommand("show", "one event: its body and, per sink, state, attempts and last error");
     std::int64_t show_id = 0;
@@ -103,7 +139,13 @@ int main(int argc, char** argv) {
     bool purge_dead = false;
     auto* pid = purge->add_option("ID", purge_id, "event id");
     auto* pdead = purge->add_flag("--dead", purge_dead, "every dead letter");
-    pid->excludes(pdead);
+    std::int64_t purge_held_id = 0;
+    bool purge_all_held = false;
+    auto* pheld = purge->add_option("--held-report", purge_held_id, "one held report");
+    auto* pall_held = purge->add_flag("--all-held", purge_all_held, "every held report");
+    pid->excludes(pdead)->excludes(pheld)->excludes(pall_held);
+    pdead->excludes(pheld)->excludes(pall_held);
+    pheld->excludes(pall_held);
     purge->require_option(1);
 
     auto* retry = app.add_subcommand("retry", "pending deliveries due now (a running daemon tries them at once)");
@@ -127,8 +169,10 @@ int main(int argc, char** argv) {
         return 2;
     }
 
+    std::vector<std::string> release_sinks;
     if (outbox_path.empty() || check_config) {
         conf::LoadResult loaded = conf::load_file(config_path);
+        for (const auto& w : loaded.warnings) std::cerr << w.to_string() << "\n";
         if (loaded.config) {
             for (auto& problem : conf::environment_problems(*loaded.config)) loaded.errors.push_back(problem);
         }
@@ -141,6 +185,7 @@ int main(int argc, char** argv) {
             return 0;
         }
         outbox_path = loaded.config->outbox.path;
+        release_sinks = forwarder::sink_names(*loaded.config);
     }
     std::error_code ec;
     if (!std::filesystem::is_regular_file(outbox_path, ec)) {
@@ -150,8 +195,64 @@ int main(int argc, char** argv) {
 
     try {
         // The sink list only matters for enqueueing, which this tool never does.
-        forwarder::Outbox outbox(outbox_path, {});
+        if (*release && release_sinks.empty()) {
+            std::cerr << "bounce-outbox: release needs -c CONFIG naming the sinks to forward to\n";
+            return 2;
+        }
+        forwarder::Outbox outbox(outbox_path, release_sinks);
         const std::int64_t now = forwarder::now_ms();
+
+        if (*list && (list_held || list_unattributed || list_suspect)) {
+            const std::string reason = list_unattributed && !list_suspect ? "unattributed"
+                                       : list_suspect && !list_unattributed ? "suspect"
+                                                                            : "";
+            const auto rows = outbox.list_held(reason, limit);
+            if (!json) std::printf("%-8s %-12s %6s %6s %-40s %s\n", "ID", "HELD", "AGE", "EVENTS", "RECIPIENTS", "WHY");
+            for (const auto& h : rows) {
+                if (json) {
+                    print_json(held_json(h));
+                    continue;
+                }
+                const std::string count = std::to_string(h.report.recipients) + (h.report.recipients_capped ? "+" : "");
+                std::printf("%-8lld %-12s %6s %6s %-40s %s\n", static_cast<long long>(h.id), h.report.reason.c_str(),
+                            age(now - h.created_ms).c_str(), count.c_str(),
+                            held_recipients(h.report, 40).c_str(), one_line(h.report.why, 100).c_str());
+            }
+            if (!json && rows.size() == limit) std::printf("(first %zu shown; --limit for more)\n", limit);
+            return 0;
+        }
+
+        if (*show_held) {
+            const auto row = outbox.held(show_held_id);
+            if (!row) {
+                std::cerr << "bounce-outbox: no held report " << show_held_id << "\n";
+                return 1;
+            }
+            if (json) {
+                print_json(held_json(*row));
+                return 0;
+            }
+            const auto& r = row->report;
+            std::cout << "held report " << row->id << " (" << r.reason << ", held " << when(row->created_ms) << ")\n"
+                      << "  why:        " << r.why << "\n"
+                      << "  queue id:   " << r.queue_id << "\n"
+                      << "  message-id: " << r.dsn_message_id << "\n"
+                      << "  recipients: " << r.recipients << (r.recipients_capped ? " (more not read)" : "") << "\n";
+            for (const auto& e : r.events)
+                std::cout << "  event:      " << forwarder::dump_json(forwarder::listmonk_body(e)) << "\n";
+            return 0;
+        }
+
+        if (*release) {
+            const auto result = outbox.release_held(release_id);
+            if (!result) {
+                std::cerr << "bounce-outbox: no held report " << release_id << "\n";
+                return 1;
+            }
+            std::cout << "released held report " << release_id << ": " << result->inserted << " events enqueued ("
+                      << result->duplicates << " already in the outbox)\n";
+            return 0;
+        }
 
         if (*list) {
             const auto state = list_dead ? forwarder::DeliveryState::dead
@@ -221,6 +322,12 @@ int main(int argc, char** argv) {
             return n > 0 || retry_id == 0 ? 0 : 1;
         }
 
+        if (*purge && (purge_all_held || purge_held_id != 0)) {
+            const std::size_t n = outbox.purge_held(purge_all_held ? 0 : purge_held_id);
+            std::cout << "purged " << n << " held report" << (n == 1 ? "" : "s") << "\n";
+            return n > 0 || purge_all_held ? 0 : 1;
+        }
+
         if (*purge) {
             std::size_t n = outbox.purge(forwarder::DeliveryState::dead, sink, purge_dead ? 0 : purge_id);
             if (!purge_dead) n += outbox.purge(forwarder::DeliveryState::pending, sink, purge_id);
@@ -255,9 +362,13 @@ int main(int argc, char** argv) {
                                 config_problems ? " (configuration problem: see `list`)" : "");
                 }
             }
+            // Held reports do not make the outbox unhealthy (holding them is the point), but they are shown.
+            const auto held = outbox.held_counts();
             if (json) {
-                print_json({{"outbox", outbox_path}, {"healthy", healthy}, {"sinks", out}});
+                print_json({{"outbox", outbox_path}, {"healthy", healthy}, {"sinks", out}, {"held", held}});
             } else {
+                std::printf("held:     %zu unattributed, %zu suspect report(s), never forwarded (list --held)\n",
+                            held.at("unattributed"), held.at("suspect"));
                 std::printf("%s\n", healthy ? "healthy"
                                              : "unhealthy: dead letters, events pending longer than --max-age, or a "
                                                "configuration problem (401/403, listmonk refusing)");

@@ -33,8 +33,8 @@ void ReplyDeleter::operator()(redisReply* reply) const noexcept {
     if (reply) freeReplyObject(reply);
 }
 
-RedisConnection::RedisConnection(std::string url, std::chrono::milliseconds timeout)
-    : url_(std::move(url)), timeout_(timeout) {}
+RedisConnection::RedisConnection(std::string url, std::chrono::milliseconds timeout, std::string password)
+    : url_(std::move(url)), timeout_(timeout), password_(std::move(password)) {}
 
 RedisConnection::~RedisConnection() { disconnect(); }
 
@@ -47,6 +47,7 @@ void RedisConnection::connect() {
     std::string error;
     auto endpoint = conf::parse_redis_url(url_, error);
     if (!endpoint) throw RedisError("redis url: " + error, false);
+    if (!password_.empty()) endpoint->password = password_;
     redisContext* c = redisConnectWithTimeout(endpoint->host.c_str(), endpoint->port, to_timeval(timeout_));
     if (!c || c->err) {
         const std::string why = c ? c->errstr : "out of memory";

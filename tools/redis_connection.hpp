@@ -30,7 +30,8 @@ using RedisReply = std::unique_ptr<redisReply, ReplyDeleter>;
 class RedisConnection {
 public:
     // `timeout` bounds connecting and every command; a blocking command must block for less.
-    RedisConnection(std::string url, std::chrono::milliseconds timeout);
+    // `password`, when set, replaces the URL's.
+    RedisConnection(std::string url, std::chrono::milliseconds timeout, std::string password = {});
     ~RedisConnection();
     RedisConnection(const RedisConnection&) = delete;
     RedisConnection& operator=(const RedisConnection&) = delete;
@@ -46,6 +47,7 @@ private:
 
     std::string url_;
     std::chrono::milliseconds timeout_;
+    std::string password_;
     redisContext* context_ = nullptr;
 };
 

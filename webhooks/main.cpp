@@ -71,6 +71,7 @@ int run(int argc, char** argv) {
 
     const conf::LoadResult loaded = conf::load_file(config_path);
     std::vector<std::string> errors;
+    for (const auto& w : loaded.warnings) std::cerr << w.to_string() << "\n";
     for (const auto& e : loaded.errors) errors.push_back(e.to_string());
     std::map<std::string, std::unique_ptr<webhooks::Provider>> providers;
     webhooks::Services services;
@@ -97,7 +98,7 @@ int run(int argc, char** argv) {
         return check_sinks ? forwarder::check_sinks(*loaded.config, std::cout) : 0;
     }
     const conf::Config& config = *loaded.config;
-    if (geteuid() == 0 && user.empty() && !allow_root) {
+    if (geteuid() == 0 && !allow_root && (user.empty() || webhooks::is_root_account(user))) {
         std::cerr << "bounce-hooks: refusing to run as root; pass --user NAME to switch users after binding\n";
         return 1;
     }

@@ -4,6 +4,7 @@
 
 #include <cctype>
 
+#include "forwarder/validate.hpp"
 #include "webhooks/address.hpp"
 #include "webhooks/timestamps.hpp"
 
@@ -67,11 +68,16 @@ Diagnostics diagnostics_from_text(std::string_view text) {
 std::optional<forwarder::Event> make_event(EventFields f, std::int64_t now) {
     auto email = bare_address(f.recipient);
     if (!email) return std::nullopt;
+    std::string subscriber = uuid_or_empty(f.subscriber);
+    // The listmonk sink sends only what listmonk accepts (forwarder::is_bare_email: ASCII addr-specs);
+    // an event it could not send is refused here, where the provider still hears about it, rather than
+    // stored and dead-lettered. With a subscriber UUID listmonk needs no address.
+    if (subscriber.empty() && !forwarder::is_bare_email(*email)) return std::nullopt;
     forwarder::Event e;
     e.idempotency_key = std::string(f.source) + ":" + f.idempotency_key;
     e.email = std::move(*email);
     e.campaign_uuid = uuid_or_empty(f.campaign);
-    e.subscriber_uuid = uuid_or_empty(f.subscriber);
+    e.subscriber_uuid = std::move(subscriber);
     e.type = std::string(f.type);
     e.source = std::string(f.source);
     e.created_at = f.created_at.empty() ? rfc3339_utc(now) : std::move(f.created_at);

@@ -29,4 +29,12 @@ bool drop_privileges(const std::string& user, std::string& error) {
     return true;
 }
 
+bool is_root_account(const std::string& user) {
+    std::vector<char> buffer(16384);
+    passwd pw{};
+    passwd* found = nullptr;
+    return getpwnam_r(user.c_str(), &pw, buffer.data(), buffer.size(), &found) == 0 && found != nullptr &&
+           pw.pw_uid == 0;
+}
+
 }  // namespace webhooks

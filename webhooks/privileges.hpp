@@ -9,4 +9,8 @@ namespace webhooks {
 // including when root could be regained afterwards.
 bool drop_privileges(const std::string& user, std::string& error);
 
+// True when `user` names an account with uid 0: switching to it keeps every privilege, so it is
+// refused like running as root.
+bool is_root_account(const std::string& user);
+
 }  // namespace webhooks

@@ -5,7 +5,7 @@
 #include <httplib.h>
 #include <sys/socket.h>
 
-#include "webhooks/bounded_task_queue.hpp"
+#include "webhooks/gated_http_server.hpp"
 #include "webhooks/registry.hpp"
 
 namespace webhooks {
@@ -13,6 +13,22 @@ namespace webhooks {
 namespace {
 
 std::string message_body(const std::string& message) { return nlohmann::json{{"message", message}}.dump(); }
+
+// What the client is told: a fixed text per kind of answer. The provider's own explanation goes to the
+// log only, because it may quote the request (an event type, a record type, a parse error), and an
+// answer that reflects attacker-chosen text is a small gift to attackers (a reflected secret, a probe
+// of what the parser saw). Azure's validation handshake, whose answer the protocol defines, is the one
+// exception (Outcome::response_body).
+std::string answer_text(const Outcome& outcome) {
+    switch (outcome.status) {
+        case 200: return outcome.events.empty() ? "ignored" : outcome.message;  // the server's own count
+        case 400: return "malformed request";
+        case 401: return "authentication required";
+        case 403: return "verification failed";
+        case 503: return "temporarily unavailable; retry later";
+        default: return "request refused";
+    }
+}
 
 // `body` is the bytes read for a POST (httplib leaves req.body empty when a content reader is used).
 Request to_request(const httplib::Request& req, std::string_view body) {
@@ -53,15 +69,20 @@ bool split_listen(const std::string& listen, std::string& host, int& port) {
 
 HooksServer::HooksServer(const conf::HooksConfig& config, std::map<std::string, std::unique_ptr<Provider>> providers,
                          EventWriter& writer, RequestLogger logger)
-    : config_(config), providers_(std::move(providers)), writer_(writer), logger_(std::move(logger)),
-      http_(std::make_unique<httplib::Server>()) {
+    : config_(config), providers_(std::move(providers)), writer_(writer), logger_(std::move(logger)) {
     const std::size_t threads = config_.threads > 0 ? static_cast<std::size_t>(config_.threads) : 1;
-    http_->new_task_queue = [threads] { return new BoundedTaskQueue(threads, threads * 4); };
+    GateOptions gate;
+    gate.head = {.max_header_bytes = config_.max_header_bytes,
+                 .max_headers = config_.max_headers,
+                 .max_body_bytes = config_.max_body_bytes};
+    gate.request_timeout = config_.request_timeout;
+    gate.keep_alive_timeout = std::chrono::seconds(5);
+    gate.max_connections = config_.max_connections;
+    gate.requests_per_connection = 100;
+    http_ = std::make_unique<GatedHttpServer>(gate, threads, config_.read_timeout);
     http_->set_payload_max_length(config_.max_body_bytes);
     http_->set_read_timeout(config_.read_timeout);
     http_->set_write_timeout(config_.read_timeout);
-    http_->set_keep_alive_max_count(100);
-    http_->set_keep_alive_timeout(5);
     // httplib writes headers and body separately; with Nagle on, keep-alive clients wait ~40 ms for
     // the delayed ACK on every response.
     http_->set_tcp_nodelay(true);
@@ -99,11 +120,20 @@ bool HooksServer::bind(std::string& error) {
     return true;
 }
 
-void HooksServer::run() { http_->listen_after_bind(); }
+void HooksServer::run() {
+    http_->start_gate();
+    http_->listen_after_bind();
+}
 
 void HooksServer::stop() {
-    if (http_) http_->stop();
+    if (!http_) return;
+    http_->stop();
+    http_->stop_gate();
 }
+
+std::string HooksServer::answer_raw(std::string_view raw) { return http_->answer_buffered(raw); }
+
+std::size_t HooksServer::open_connections() const { return http_->gate().open_connections(); }
 
 std::pair<int, std::string> HooksServer::process(const std::string& name, const Request& request) {
     const auto it = providers_.find(name);
@@ -152,7 +182,7 @@ std::pair<int, std::string> HooksServer::process(const std::string& name, const 
         logger_(outcome.status >= 500, name + ": " + std::to_string(outcome.status) + " " + outcome.message +
                                            (request.remote_addr.empty() ? "" : " (from " + request.remote_addr + ")"));
     }
-    std::string body = outcome.response_body ? outcome.response_body->dump() : message_body(outcome.message);
+    std::string body = outcome.response_body ? outcome.response_body->dump() : message_body(answer_text(outcome));
     return {outcome.status, std::move(body)};
 }
 

@@ -12,11 +12,9 @@
 #include "webhooks/metrics.hpp"
 #include "webhooks/provider.hpp"
 
-namespace httplib {
-class Server;
-}
-
 namespace webhooks {
+
+class GatedHttpServer;
 
 // One log line per refused or failed request; `warning` separates trouble from routine.
 using RequestLogger = std::function<void(bool warning, std::string_view line)>;
@@ -50,6 +48,12 @@ public:
 
     Metrics& metrics() { return metrics_; }
 
+    // One request's bytes through the server's limits, httplib and the routes, without a socket;
+    // returns the bytes that would be answered (fuzzing and tests).
+    std::string answer_raw(std::string_view raw);
+    // Connections the server holds open now (waiting for a request, or being answered).
+    std::size_t open_connections() const;
+
 private:
     void install_routes();
 
@@ -58,7 +62,7 @@ private:
     EventWriter& writer_;
     RequestLogger logger_;
     Metrics metrics_;
-    std::unique_ptr<httplib::Server> http_;
+    std::unique_ptr<GatedHttpServer> http_;
     int port_ = 0;
 };
 

@@ -1,19 +1,22 @@
 #!/usr/bin/env python3
 """Writes thousands of distinct RFC 3464 bounces (Postfix-style DSNs) for load and exactly-once tests.
 
-Every DSN has its own Message-ID, original Message-ID and a random recipient, so each one yields exactly
-one event with its own idempotency key. Output: PARTS mbox files out-1.mbox .. out-PARTS.mbox (messages
+Every DSN has its own Message-ID, original Message-ID, a random recipient and that subscriber's
+X-Listmonk-Subscriber UUID in the returned headers (events without one are held, not forwarded), so each
+one yields exactly one forwarded event with its own idempotency key. Output: PARTS mbox files out-1.mbox .. out-PARTS.mbox (messages
 dealt round-robin), and a manifest (one recipient per line) to check what arrived.
 
-  gen_bounces.py --count 10000 --parts 3 --out DIR [--seed 1] [--refuse-every 0]
+  gen_bounces.py --count 10000 --parts 3 --out DIR [--seed 1] [--refuse-every 0] [--without-uuid]
 
 --refuse-every K makes every K-th recipient start with "refuse-", for a fake listmonk in reject400 mode.
+--without-uuid leaves the X-Listmonk-Subscriber header out: bounces an outsider could have written.
 """
 
 import argparse
 import os
 import random
 import string
+import uuid
 
 TEMPLATE = """\
 From MAILER-DAEMON  Tue Jul 21 10:{minute:02d}:{second:02d} 2026
@@ -68,7 +71,7 @@ To: {rcpt}
 Subject: Our newsletter
 Message-Id: <{orig_id}@lists.example.com>
 Date: Tue, 21 Jul 2026 09:59:00 +0000
-
+{subscriber_header}
 --{boundary}--
 
 """
@@ -78,7 +81,7 @@ def token(rng, n):
     return "".join(rng.choice(string.ascii_lowercase + string.digits) for _ in range(n))
 
 
-def bounces(count, seed=1, refuse_every=0):
+def bounces(count, seed=1, refuse_every=0, with_uuid=True):
     """The distinct DSNs as (recipient, message text) pairs, LF line endings, each starting with its mbox
     "From " line (strip it before sending over SMTP)."""
     rng = random.Random(seed)
@@ -91,7 +94,8 @@ def bounces(count, seed=1, refuse_every=0):
         out.append((rcpt, TEMPLATE.format(
             minute=(i // 60) % 60, second=i % 60, queue_id="%X" % rng.getrandbits(40), boundary="b-" + token(rng, 16),
             dsn_id="dsn-%d-%s" % (i, token(rng, 8)), orig_id="orig-%d-%s" % (i, token(rng, 8)), rcpt=rcpt,
-            domain=domain, octet=rng.randint(1, 254))))
+            domain=domain, octet=rng.randint(1, 254), subscriber_header=("X-Listmonk-Subscriber: %s\n" % uuid.UUID(int=rng.getrandbits(128), version=4)
+                               if with_uuid else ""))))
     return out
 
 
@@ -102,13 +106,14 @@ def main():
     ap.add_argument("--out", required=True)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--refuse-every", type=int, default=0)
+    ap.add_argument("--without-uuid", action="store_true")
     args = ap.parse_args()
 
     os.makedirs(args.out, exist_ok=True)
     files = [open(os.path.join(args.out, "out-%d.mbox" % (p + 1)), "w", encoding="ascii", newline="\n")
              for p in range(args.parts)]
     recipients = []
-    for i, (rcpt, text) in enumerate(bounces(args.count, args.seed, args.refuse_every)):
+    for i, (rcpt, text) in enumerate(bounces(args.count, args.seed, args.refuse_every, not args.without_uuid)):
         recipients.append(rcpt)
         files[i % args.parts].write(text)
     for f in files:

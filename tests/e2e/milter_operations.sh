@@ -86,7 +86,16 @@ if [ "$(id -u)" -eq 0 ]; then
   [ "$rc" -eq 2 ] || fail "running as root without user/--allow-root exited $rc: $out"
   echo "$out" | grep -q "refusing to run as root" || fail "unclear refusal: $out"
   [ ! -S "$TMP/milter.sock" ] || fail "socket created although start was refused"
-  echo "ok 2 - refuses to run as root without user or --allow-root"
+  # user = "root" keeps every privilege: refused the same way.
+  sed 's/^\[milter\]$/[milter]\nuser = "root"/' "$TMP/milter.toml" > "$TMP/root-user.toml"
+  set +e
+  timeout 20 "$MILTER" -f -c "$TMP/root-user.toml" > "$TMP/root.log" 2>&1; rc=$?
+  out=$(cat "$TMP/root.log")
+  set -e
+  [ "$rc" -eq 2 ] || fail "user = \"root\" exited $rc: $out"
+  echo "$out" | grep -q "refusing to run as root" || fail "unclear refusal of user = root: $out"
+  [ ! -S "$TMP/milter.sock" ] || fail "socket created although start with user = root was refused"
+  echo "ok 2 - refuses to run as root without user or --allow-root, and with user = \"root\""
 else
   echo "ok 2 - # SKIP not root"
 fi
@@ -173,7 +182,8 @@ path = "$TMP/run/outbox.sqlite"
 path = "$TMP/run/events.jsonl"
 TOML
   : > "$TMP/milter.log"
-  "$MILTER" -f -c "$TMP/drop.toml" 2>> "$TMP/milter.log" &
+  # Under umask 000 the socket and the outbox must still get their own modes (0660 and 0640).
+  (umask 000; exec "$MILTER" -f -c "$TMP/drop.toml" 2>> "$TMP/milter.log") &
   MILTER_PID=$!
   for _ in $(seq 100); do grep -q "listening on" "$TMP/milter.log" && break; sleep 0.1; done
   grep -q "listening on" "$TMP/milter.log" || fail "did not start with user = nobody"
@@ -182,6 +192,8 @@ TOML
   [ "$uid" = "$nobody$nobody$nobody$nobody" ] || fail "still running with uids $uid"
   [ "$(stat -c %U "$TMP/run/milter.sock")" = nobody ] || fail "socket not owned by nobody"
   [ "$(stat -c %U "$TMP/run/outbox.sqlite")" = nobody ] || fail "outbox not owned by nobody"
+  [ "$(stat -c %a "$TMP/run/milter.sock")" = 660 ] || fail "socket mode $(stat -c %a "$TMP/run/milter.sock") under umask 000"
+  [ "$(stat -c %a "$TMP/run/outbox.sqlite")" = 640 ] || fail "outbox mode $(stat -c %a "$TMP/run/outbox.sqlite") under umask 000"
   echo "ok 7 - privileges dropped to nobody before the outbox and socket were opened"
 else
   echo "ok 7 - # SKIP needs root and a nobody user"

@@ -136,6 +136,36 @@ def main():
         rc, out, err = run([parse, "--forward", "-c", conf, "--no-progress", os.path.join(tmp, "d", "out-1.mbox")])
         assert rc == 0 and "new events:   0" in out and "delivered:    5" in out, (rc, out, err)
 
+        # 6. Bounces an outsider could have written (no subscriber UUID): held, never forwarded; listed,
+        #    shown, one released by the operator (then delivered), the rest purged.
+        subprocess.run([sys.executable, gen, "--count", "3", "--parts", "1", "--seed", "5", "--without-uuid", "--out",
+                        os.path.join(tmp, "e")], check=True, timeout=60)
+        with open(record) as f:
+            before = sum(1 for _ in f)
+        rc, out, err = run([parse, "--forward", "-c", conf, "--no-progress", os.path.join(tmp, "e", "out-1.mbox")])
+        assert rc == 0 and "new events:   0" in out and "held:         3 unattributed events (3 reports)" in out, \
+            (rc, out, err)
+        rc, out, _ = run(admin + ["--json", "list", "--unattributed"])
+        held = [json.loads(line) for line in out.splitlines()]
+        assert rc == 0 and len(held) == 3 and all(h["reason"] == "unattributed" for h in held), out
+        rc, out, _ = run(admin + ["list", "--held"])
+        assert rc == 0 and held[0]["events"][0]["email"] in out, out
+        rc, out, _ = run(admin + ["show-held", str(held[0]["id"])])
+        assert rc == 0 and "no subscriber UUID" in out and held[0]["events"][0]["email"] in out, out
+        rc, out, _ = run(admin + ["health"])
+        assert rc == 0 and "held:     3 unattributed, 0 suspect" in out, out
+        rc, out, _ = run(admin + ["release", str(held[0]["id"])])
+        assert rc == 0 and "1 events enqueued" in out, out
+        rc, out, err = run([parse, "--forward", "-c", conf, "--no-progress", os.path.join(tmp, "e", "out-1.mbox")])
+        assert rc == 0, (rc, out, err)  # waits until the released event is delivered
+        with open(record) as f:
+            emails = [json.loads(line)["email"] for line in f][before:]
+        assert emails == [held[0]["events"][0]["email"]], emails
+        rc, out, _ = run(admin + ["purge", "--all-held"])
+        assert rc == 0 and "purged 2 held reports" in out, out  # the released one is not held again
+        rc, out, _ = run(admin + ["--json", "health"])
+        assert json.loads(out)["held"] == {"suspect": 0, "unattributed": 0}, out
+
         print("PASS: dead letters listed, shown, requeued and delivered, purged; live outbox readable "
               "(up to %d pending seen); --timeout keeps undelivered events for the next run" % seen_pending)
         return 0

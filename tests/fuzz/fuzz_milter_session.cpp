@@ -323,14 +323,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                 }
                 if (eom.verdict == Verdict::discard) {
                     FUZZ_CHECK(m.other == 0, "a message with other recipients discarded: their mail is lost");
-                    FUZZ_CHECK(status == Status::recorded || status == Status::filtered, "discarded an unrecorded bounce");
+                    FUZZ_CHECK(status == Status::recorded || status == Status::filtered || status == Status::held,
+                               "discarded an unrecorded bounce");
                 }
                 for (const auto& d : eom.delete_recipients) {
                     FUZZ_CHECK(std::find(m.bounce_raw.begin(), m.bounce_raw.end(), d) != m.bounce_raw.end(),
                                "removing a recipient that is no bounce address");
                 }
                 if (!eom.delete_recipients.empty())
-                    FUZZ_CHECK(status == Status::recorded || status == Status::filtered,
+                    FUZZ_CHECK(status == Status::recorded || status == Status::filtered || status == Status::held,
                                "bounce copies removed although nothing was recorded");
                 if (!eom.add_headers.empty())
                     FUZZ_CHECK(m.policy.on_bounce == conf::OnBounce::tag, "headers added without on_bounce = tag");

@@ -38,8 +38,10 @@ public:
     // left as it is, so the provider's own refusal runs.
     void sign(std::string_view provider, webhooks::Request& request, std::string& body) const;
 
-    // Secrets that must never appear in an answer.
-    bool mentions_secret(std::string_view text) const;
+    // True when `text` (an answer, a log message) holds one of the harness's secrets that the
+    // `request` as sent did not: only then did it come from our side. (A secret the client itself
+    // put in the request and that is quoted back is no leak; answers quote nothing anyway.)
+    bool leaks_secret(std::string_view text, std::string_view request) const;
 
     ~WebhookSigner();
     WebhookSigner(const WebhookSigner&) = delete;

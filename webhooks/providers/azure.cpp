@@ -58,6 +58,7 @@ public:
 
         const std::int64_t now = services_.clock();
         std::vector<forwarder::Event> events;
+        std::size_t refused = 0;  // events whose address listmonk would not take
         for (const auto& item : *body) {
             if (!item.is_object() ||
                 string_field(item, "eventType") != "Microsoft.Communication.EmailDeliveryReportReceived")
@@ -93,7 +94,9 @@ public:
                                      .diagnostics = std::move(d)},
                                     now);
             if (event) events.push_back(std::move(*event));
+            else ++refused;
         }
+        if (events.empty() && refused > 0) return Outcome::bad_request("no event with an address listmonk accepts");
         if (events.empty()) return Outcome::ignored("no bounce or complaint delivery reports");
         return Outcome::accepted(std::move(events));
     }

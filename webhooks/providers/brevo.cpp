@@ -33,6 +33,7 @@ public:
         const nlohmann::json items = body->is_array() ? *body : nlohmann::json::array({*body});
         const std::int64_t now = services_.clock();
         std::vector<forwarder::Event> events;
+        std::size_t refused = 0;  // events whose address listmonk would not take
         for (const auto& item : items) {
             if (!item.is_object()) continue;
             const std::string kind = string_field(item, "event");
@@ -59,7 +60,9 @@ public:
                                      .diagnostics = std::move(d)},
                                     now);
             if (event) events.push_back(std::move(*event));
+            else ++refused;
         }
+        if (events.empty() && refused > 0) return Outcome::bad_request("no event with an address listmonk accepts");
         if (events.empty()) return Outcome::ignored("no bounce or complaint events");
         return Outcome::accepted(std::move(events));
     }

@@ -36,7 +36,13 @@ public:
         const auto ts = parse_unix_seconds(timestamp);
         const std::int64_t now = services_.clock();
         if (!ts || *ts < now - max_age_ || *ts > now + max_age_) return Outcome::forbidden("stale or future timestamp");
-        if (replays_.seen(token, now)) return Outcome::forbidden("token already used");
+        // Claimed now, before anything else can fail: a verified block must not be reusable with another body.
+        switch (replays_.claim(token, sha256(request.body), *ts + max_age_, now)) {
+            case ReplayCache::Claim::fresh:
+            case ReplayCache::Claim::retry: break;
+            case ReplayCache::Claim::used: return Outcome::forbidden("token already used");
+            case ReplayCache::Claim::other_body: return Outcome::forbidden("token already used with another body");
+        }
 
         const nlohmann::json* data = object_field(*body, "event-data");
         if (data == nullptr) return Outcome::bad_request("Mailgun payload without event-data");
@@ -82,8 +88,8 @@ public:
                                 now);
         if (!event) return Outcome::bad_request("Mailgun event without a valid recipient");
         Outcome outcome = Outcome::accepted({std::move(*event)});
-        // Remembered only once stored, so Mailgun's own retry after a 503 is not mistaken for a replay.
-        outcome.on_committed = [this, token, expires = *ts + max_age_, now] { replays_.remember(token, expires, now); };
+        // Until stored, the identical body may come again: Mailgun's own retry after a 503 is no replay.
+        outcome.on_committed = [this, token] { replays_.mark_stored(token); };
         return outcome;
     }
 

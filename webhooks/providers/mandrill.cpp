@@ -65,6 +65,7 @@ public:
 
         const std::int64_t now = services_.clock();
         std::vector<forwarder::Event> events;
+        std::size_t refused = 0;  // events whose address listmonk would not take
         for (const auto& item : *events_json) {
             if (!item.is_object()) continue;
             const std::string kind = string_field(item, "event");
@@ -95,7 +96,9 @@ public:
                                      .diagnostics = std::move(d)},
                                     now);
             if (event) events.push_back(std::move(*event));
+            else ++refused;
         }
+        if (events.empty() && refused > 0) return Outcome::bad_request("no event with an address listmonk accepts");
         if (events.empty()) return Outcome::ignored("no bounce or spam events");
         return Outcome::accepted(std::move(events));
     }

@@ -49,6 +49,7 @@ public:
         if (!body->is_array()) return Outcome::bad_request("SendGrid payload is not a JSON array");
 
         std::vector<forwarder::Event> events;
+        std::size_t refused = 0;  // events whose address listmonk would not take
         for (const auto& item : *body) {
             if (!item.is_object()) continue;
             const std::string kind = string_field(item, "event");
@@ -89,7 +90,9 @@ public:
                                      .diagnostics = std::move(d)},
                                     now);
             if (event) events.push_back(std::move(*event));
+            else ++refused;
         }
+        if (events.empty() && refused > 0) return Outcome::bad_request("no event with an address listmonk accepts");
         if (events.empty()) return Outcome::ignored("no bounce or spam report events");
         return Outcome::accepted(std::move(events));
     }

@@ -22,6 +22,25 @@ constexpr std::size_t max_certificate_bytes = 10 * 1024;
 constexpr std::size_t max_cached_certificates = 64;
 constexpr std::size_t max_confirmation_bytes = 64 * 1024;
 constexpr std::int64_t failed_certificate_retry_seconds = 300;
+constexpr std::int64_t transient_failure_retry_seconds = 30;
+// Forged URLs are free to invent, so this set is larger than the good-certificate cache; past it, it is
+// reset (the worst case is one fetch per distinct URL per reset, bounded by this size).
+constexpr std::size_t max_failed_certificates = 4096;
+
+// "arn:aws-cn:sns:cn-north-1:123:topic" -> "aws-cn".
+std::string arn_partition(const std::string& arn) {
+    if (!arn.starts_with("arn:")) return std::string();
+    const auto end = arn.find(':', 4);
+    return end == std::string::npos ? std::string() : arn.substr(4, end - 4);
+}
+
+// The certificate host of each partition's SNS: a topic in one partition is never signed by another's
+// certificate, so an "arn:aws:" topic with a ".amazonaws.com.cn" certificate is a forgery's detour.
+bool host_in_partition(const std::string& host, const std::string& partition) {
+    if (partition == "aws" || partition == "aws-us-gov") return host.ends_with(".amazonaws.com");
+    if (partition == "aws-cn") return host.ends_with(".amazonaws.com.cn");
+    return false;
+}
 
 // "arn:aws:sns:us-east-2:123:topic" -> "us-east-2".
 std::string arn_region(const std::string& arn) {
@@ -39,7 +58,7 @@ class SesProvider final : public Provider {
 public:
     SesProvider(const conf::ProviderConfig& config, const Services& services)
         : topics_(config.topic_arns), cache_dir_(config.cert_cache_dir), campaign_field_(config.campaign_field),
-          services_(services) {
+          max_age_(config.sns_max_age_seconds), services_(services) {
         if (topics_.empty()) throw ProviderConfigError("[hooks.ses] needs topic_arns (the SNS topics to accept)");
         if (!services_.fetcher && cache_dir_.empty())
             throw ProviderConfigError("[hooks.ses] has neither a certificate fetcher nor cert_cache_dir");
@@ -74,6 +93,8 @@ public:
         const auto cert_url = parse_url(sns->signing_cert_url);
         if (sns_region(*cert_url) != arn_region(sns->topic_arn))
             return Outcome::forbidden("SigningCertURL region differs from the TopicArn region");
+        if (!host_in_partition(cert_url->host, arn_partition(sns->topic_arn)))
+            return Outcome::forbidden("SigningCertURL host is not in the TopicArn's partition");
 
         const auto signature = base64_decode(sns->signature);
         if (!signature || signature->empty()) return Outcome::forbidden("Signature is not base64");
@@ -85,6 +106,12 @@ public:
             return Outcome::forbidden("SNS signature does not verify");
 
         if (sns->type == "SubscriptionConfirmation") return confirm_subscription(*sns);
+        // A validly signed notification stays valid forever; its signed Timestamp bounds how long a
+        // captured one can be replayed (the outbox de-duplicates within its own retention only).
+        const auto sent = parse_rfc3339(sns->timestamp);
+        const std::int64_t now = services_.clock();
+        if (!sent || *sent < now - max_age_ || *sent > now + max_age_)
+            return Outcome::forbidden("stale or future SNS Timestamp");
         return notification(*sns);
     }
 
@@ -105,8 +132,10 @@ private:
             // forged request naming a well-formed but wrong URL would cost an outbound HTTPS request.
             std::lock_guard lock(mutex_);
             const auto failed = failed_until_.find(url);
-            if (failed != failed_until_.end() && failed->second > now)
-                return Outcome::forbidden("signing certificate recently unavailable");
+            if (failed != failed_until_.end() && failed->second.until > now) {
+                return failed->second.transient ? Outcome::unavailable("signing certificate cannot be fetched now")
+                                                : Outcome::forbidden("signing certificate unavailable");
+            }
         }
         std::string pem;
         if (!cache_dir_.empty()) {
@@ -123,18 +152,24 @@ private:
         if (pem.empty()) {
             if (!services_.fetcher) return Outcome::unavailable("signing certificate not in cert_cache_dir");
             FetchResult fetched = services_.fetcher->get(url, max_certificate_bytes);
-            if (!fetched.ok) return Outcome::unavailable("cannot fetch signing certificate: " + fetched.error);
+            // Our side's trouble (network, AWS 5xx) is 503, so SNS retries; AWS saying there is no such
+            // certificate is 403. Both are remembered: a forged request naming random certificates must
+            // not cost an outbound fetch each.
+            if (!fetched.ok || fetched.status >= 500) {
+                remember_failure(url, now, true);
+                return Outcome::unavailable("signing certificate cannot be fetched now");
+            }
             if (fetched.status != 200) {
-                remember_failure(url, now);
-                return Outcome::forbidden("signing certificate URL answered " + std::to_string(fetched.status));
+                remember_failure(url, now, false);
+                return Outcome::forbidden("signing certificate unavailable");
             }
             pem = std::move(fetched.body);
         }
         std::string error;
         key = PublicKey::from_rsa_certificate_pem(pem, error);
         if (!key) {
-            remember_failure(url, now);
-            return Outcome::forbidden("signing certificate unusable: " + error);
+            remember_failure(url, now, false);
+            return Outcome::forbidden("signing certificate unusable");
         }
         std::lock_guard lock(mutex_);
         if (cache_.size() >= max_cached_certificates) cache_.clear();
@@ -142,10 +177,12 @@ private:
         return std::nullopt;
     }
 
-    void remember_failure(const std::string& url, std::int64_t now) {
+    void remember_failure(const std::string& url, std::int64_t now, bool transient) {
         std::lock_guard lock(mutex_);
-        if (failed_until_.size() >= max_cached_certificates) failed_until_.clear();
-        failed_until_[url] = now + failed_certificate_retry_seconds;
+        if (failed_until_.size() >= max_failed_certificates) failed_until_.clear();
+        // A transient failure is retried sooner: a genuine certificate should not stay unusable for long.
+        failed_until_[url] = {now + (transient ? transient_failure_retry_seconds : failed_certificate_retry_seconds),
+                              transient};
     }
 
     Outcome confirm_subscription(const SnsMessage& sns) {
@@ -247,6 +284,7 @@ private:
             if (event) events.push_back(std::move(*event));
             else ++skipped;
         }
+        if (events.empty() && skipped > 0) return Outcome::bad_request("no recipient with an address listmonk accepts");
         if (events.empty()) return Outcome::ignored("SES " + kind + " without a usable recipient");
         return Outcome::accepted(std::move(events),
                                  skipped == 0 ? "accepted" : "accepted; skipped recipients without an address");
@@ -255,10 +293,15 @@ private:
     std::vector<std::string> topics_;
     std::string cache_dir_;
     std::string campaign_field_;
+    std::int64_t max_age_;
     Services services_;
     std::mutex mutex_;
     std::unordered_map<std::string, std::shared_ptr<const PublicKey>> cache_;
-    std::unordered_map<std::string, std::int64_t> failed_until_;
+    struct Failure {
+        std::int64_t until;
+        bool transient;
+    };
+    std::unordered_map<std::string, Failure> failed_until_;
 };
 
 }  // namespace

@@ -152,6 +152,26 @@ x = 1
     CHECK(r.errors[0].to_string() == "test.toml:2: [milter] socket 'tcp:8895' has unknown socket type 'tcp' (unix, local, inet, inet6)");
 }
 
+TEST_CASE("forward_without_uuid and max_events_per_report: defaults, values and errors with their lines") {
+    auto defaults = load_string("[milter]\n");
+    REQUIRE(defaults.config);
+    CHECK_FALSE(defaults.config->milter->forward_without_uuid);
+    CHECK(defaults.config->milter->max_events_per_report == 5);
+
+    auto set = load_string("[milter]\nforward_without_uuid = true\nmax_events_per_report = 2\n");
+    INFO(all_errors(set));
+    REQUIRE(set.config);
+    CHECK(set.config->milter->forward_without_uuid);
+    CHECK(set.config->milter->max_events_per_report == 2);
+
+    auto bad = load_string("[milter]\nforward_without_uuid = \"yes\"\nmax_events_per_report = 0\n", "bad.toml");
+    REQUIRE_FALSE(bad.config);
+    INFO(all_errors(bad));
+    CHECK(has_error(bad, 2, "forward_without_uuid must be true or false"));
+    CHECK(has_error(bad, 3, "max_events_per_report must be between 1 and 100"));
+    CHECK(has_error(load_string("[milter]\nmax_events_per_report = 101\n"), 2, "between 1 and 100"));
+}
+
 TEST_CASE("socket specs") {
     for (const char* ok : {"unix:/run/m.sock", "local:/run/m.sock", "inet:8895@127.0.0.1", "inet6:8895@[::1]",
                            "inet:8895@localhost"}) {

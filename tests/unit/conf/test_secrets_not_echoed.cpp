@@ -128,7 +128,9 @@ TEST_CASE("redact_url hides what the redis url parser would use as the password"
     CHECK(redact_url("redis://user:pw@host/db@x") == "redis://user:***@host/db@x");  // path @ is not userinfo
     CHECK(redact_url("user:pw@host:6379") == "user:***@host:6379");  // scheme forgotten: still hidden
     CHECK(redact_url("redis://host:6379/0") == "redis://host:6379/0");
-    CHECK(redact_url("http://host/x@y") == "http://host/x@y");
+    // An '@' past the first '/' may end a password holding a '/': hidden rather than guessed.
+    CHECK(redact_url("http://host/x@y") == "http://***@y");
+    CHECK(redact_url("redis://u:p/w@host/0") == "redis://u:***@host/0");
 }
 
 TEST_CASE("an empty *_file is an error, not an empty secret") {
@@ -140,4 +142,44 @@ TEST_CASE("an empty *_file is an error, not an empty secret") {
     CHECK(r.errors[0].message.find("token_file must name a file") != std::string::npos);
     CHECK(r.errors[1].line == 4);
     CHECK(r.errors[1].message.find("signing_key_file must be a string") != std::string::npos);
+}
+
+TEST_CASE("check-config hides secrets in misspelt urls, query strings and fragments") {
+    const std::vector<std::string> configs = {
+        // "redis:/" and "redis//": no "://", so no authority to find the password in.
+        "[redis]\nurl = \"redis:/bounce:Red1sPassw0rd@redis.internal/0\"\n",
+        "[redis]\nurl = \"redis//bounce:Red1sPassw0rd@redis.internal/0\"\n",
+        "[redis]\nurl = \"redis://bounce:Red1s/Passw0rd@redis.internal/0\"\n",
+        "[redis]\nurl = \"redis://redis.internal:6379/0?password=Red1sPassw0rd\"\n",
+        "[redis]\nurl = \"redis://redis.internal:6379/0#Red1sPassw0rd\"\n",
+        "[listmonk]\nurl = \"htp://listmonk.internal:9000/?token=Red1sPassw0rd\"\nusername = \"u\"\ntoken = \"t\"\n",
+        "[listmonk]\nurl = \"http//bounce:Red1sPassw0rd@listmonk.internal\"\nusername = \"u\"\ntoken = \"t\"\n",
+        "[listmonk]\nurl = \"http://listmonk.internal:9000#Red1sPassw0rd\"\nusername = \"u\"\ntoken = \"t\"\n",
+    };
+    for (const auto& text : configs) {
+        const auto r = load_string(text);
+        const std::string errors = all_errors(r);
+        INFO(text << "\n" << errors);
+        CHECK_FALSE(r.config);  // every one of them is an error, so its url was printed
+        CHECK(errors.find("Red1s") == std::string::npos);
+        CHECK(errors.find("Passw0rd") == std::string::npos);
+    }
+    CHECK(redact_url("redis://h/0?password=pw&db=1#frag") == "redis://h/0?password=***&db=***#***");
+    CHECK(redact_url("redis:/u:pw@h/0") == "***@h/0");
+}
+
+TEST_CASE("a secret file readable by every user is loaded with a warning naming it") {
+    SecretDir dir;
+    const auto token = dir.write("token", "Tok3nValue\n");
+    auto path = dir.write("c.toml", "[listmonk]\nurl = \"http://127.0.0.1:9000\"\nusername = \"u\"\ntoken_file = \"" +
+                                        token + "\"\n[file]\npath = \"" + (dir.path / "out.jsonl").string() + "\"\n");
+    std::filesystem::permissions(token, std::filesystem::perms(0644));
+    auto r = load_file(path);
+    REQUIRE(r.config);
+    REQUIRE(r.warnings.size() == 1);
+    CHECK(r.warnings[0].line == 4);
+    CHECK(r.warnings[0].message.find("readable by every user") != std::string::npos);
+    CHECK(r.warnings[0].message.find("Tok3nValue") == std::string::npos);
+    std::filesystem::permissions(token, std::filesystem::perms(0640));
+    CHECK(load_file(path).warnings.empty());
 }

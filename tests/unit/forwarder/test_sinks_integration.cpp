@@ -280,7 +280,7 @@ TEST_CASE("file sink: a batch is appended as whole lines in order, all or nothin
 TEST_CASE("redis sink: XADD with one field per attribute, ACL auth and db selection") {
     TempDir dir;
     RedisServer redis(dir);
-    RedisSink sink({"redis://writer:w-pass@127.0.0.1:" + std::to_string(redis.port()) + "/2", "listmonk:bounces", 1000, 2s});
+    RedisSink sink({"redis://writer:w-pass@127.0.0.1:" + std::to_string(redis.port()) + "/2", "listmonk:bounces", 1000, 2s, ""});
     auto event = numbered_event(1);
     event.subscriber_uuid = "5911d3f4-2346-4bfc-aad2-eb319ab0e879";
     REQUIRE(sink.deliver(event).kind == DeliveryResult::Kind::delivered);
@@ -295,7 +295,7 @@ TEST_CASE("redis sink: XADD with one field per attribute, ACL auth and db select
     CHECK(nlohmann::json::parse(e["meta"])["status"] == "5.1.1");
     CHECK(read_stream(redis, "listmonk:bounces", 0).empty());
 
-    RedisSink bad_password({"redis://writer:nope@127.0.0.1:" + std::to_string(redis.port()) + "/0", "s", 0, 2s});
+    RedisSink bad_password({"redis://writer:nope@127.0.0.1:" + std::to_string(redis.port()) + "/0", "s", 0, 2s, ""});
     auto r = bad_password.deliver(event);
     CHECK(r.kind == DeliveryResult::Kind::retry);
     CHECK(r.config_problem);
@@ -307,7 +307,7 @@ TEST_CASE("redis sink via dispatcher: exactly once, and reconnects after a resta
     const int port = redis->port();
     Outbox outbox(dir.file("o.sqlite"), {"redis", "file"});
     std::vector<std::unique_ptr<Sink>> sinks;
-    sinks.push_back(std::make_unique<RedisSink>(RedisSinkOptions{"redis://127.0.0.1:" + std::to_string(port), "bounces", 0, 1s}));
+    sinks.push_back(std::make_unique<RedisSink>(RedisSinkOptions{"redis://127.0.0.1:" + std::to_string(port), "bounces", 0, 1s, ""}));
     sinks.push_back(std::make_unique<FileSink>(dir.file("out.jsonl"), false));
     Dispatcher dispatcher(outbox, std::move(sinks), fast_options());
     dispatcher.start();

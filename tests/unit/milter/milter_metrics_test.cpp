@@ -71,6 +71,30 @@ TEST_CASE("milter metrics: messages by outcome and action, bounces by type, reas
     CHECK(has_line(text, "bounce_milter_truncated_messages_total 1"));
 }
 
+TEST_CASE("milter metrics: held events by reason, not counted as bounces") {
+    metrics::Registry registry;
+    MilterMetrics m(registry);
+    CHECK(has_line(registry.render(), "bounce_milter_held_events_total{reason=\"suspect\"} 0"));
+    EndOfMessage suspect;
+    suspect.verdict = Verdict::discard;
+    suspect.outcome.status = S::held;
+    suspect.outcome.held_reason = "suspect";
+    suspect.outcome.held = std::vector<milter::CapturedEvent>(50, {"v@x", "hard", "userunknown"});
+    m.count_end_of_message(suspect, true);
+    // A report forwarding one event and holding another.
+    EndOfMessage mixed = recorded(Verdict::discard, {{"a@x", "hard", "userunknown"}});
+    mixed.outcome.held_reason = "unattributed";
+    mixed.outcome.held = {{"b@x", "hard", "userunknown"}};
+    m.count_end_of_message(mixed, true);
+
+    const std::string text = registry.render();
+    CHECK(has_line(text, "bounce_milter_messages_total{outcome=\"held\",action=\"discard\"} 1"));
+    CHECK(has_line(text, "bounce_milter_messages_total{outcome=\"recorded\",action=\"discard\"} 1"));
+    CHECK(has_line(text, "bounce_milter_held_events_total{reason=\"suspect\"} 50"));
+    CHECK(has_line(text, "bounce_milter_held_events_total{reason=\"unattributed\"} 1"));
+    CHECK(has_line(text, "bounce_milter_bounces_total{type=\"hard\",reason=\"userunknown\"} 1"));
+}
+
 TEST_CASE("milter metrics: the capturer times every parse") {
     char tmpl[] = "/tmp/milter-metrics-test-XXXXXX";
     REQUIRE(mkdtemp(tmpl) != nullptr);

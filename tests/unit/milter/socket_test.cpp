@@ -85,7 +85,7 @@ TEST_CASE("a stale unix socket is removed, a live one is left alone") {
     CHECK(exists(path));
 }
 
-TEST_CASE("socket mode adds to what the umask allowed and never narrows it") {
+TEST_CASE("socket_mode sets exactly the configured mode: it widens a umask's result and narrows a permissive one") {
     TempDir dir;
     const std::string path = dir.path + "/m.sock";
     const mode_t old_mask = umask(0077);
@@ -97,10 +97,13 @@ TEST_CASE("socket mode adds to what the umask allowed and never narrows it") {
     REQUIRE(stat(path.c_str(), &st) == 0);
     CHECK((st.st_mode & 0777) == 0660);
 
-    chmod(path.c_str(), 0666);  // as created under umask 000
+    chmod(path.c_str(), 0666);  // as created under umask 000: any local user could inject bounces
     milter::set_unix_socket_access(path, "0660", "");
     REQUIRE(stat(path.c_str(), &st) == 0);
-    CHECK((st.st_mode & 0777) == 0666);
+    CHECK((st.st_mode & 0777) == 0660);
+    milter::set_unix_socket_access(path, "0600", "");
+    REQUIRE(stat(path.c_str(), &st) == 0);
+    CHECK((st.st_mode & 0777) == 0600);
 
     const struct group* own = getgrgid(getegid());
     REQUIRE(own != nullptr);

@@ -125,6 +125,28 @@ TEST_CASE("Mailgun: tampered, stale, replayed and unsigned requests are refused"
         CHECK(p->handle(OwnedRequest(kMailgunBody).request).status == 200);
         CHECK(p->handle(OwnedRequest(kMailgunBody).request).status == 200);
     }
+    SECTION("a verified signature block reused with a different body is refused") {
+        const std::int64_t now = 1790000000;
+        auto p = mailgun(now);
+        // The first request verifies but is refused later (event-data not an object): the token is spent anyway.
+        const std::string signature_only = mailgun_body(kMailgunKey, now, "tok-reused", "[]");
+        CHECK(p->handle(OwnedRequest(signature_only).request).status == 400);
+        const std::string forged = mailgun_body(kMailgunKey, now, "tok-reused",
+            R"({"event":"failed","severity":"permanent","recipient":"victim@example.com","timestamp":1790000000})");
+        const Outcome o = p->handle(OwnedRequest(forged).request);
+        CHECK(o.status == 403);
+        CHECK(o.events.empty());
+    }
+    SECTION("a stored request's signature block with a second body is refused") {
+        const std::int64_t now = 1790000000;
+        auto p = mailgun(now);
+        Outcome first = p->handle(OwnedRequest(mailgun_body(kMailgunKey, now, "tok-two",
+            R"({"event":"failed","severity":"permanent","recipient":"a@example.com","timestamp":1790000000})")).request);
+        REQUIRE(first.status == 200);
+        CHECK(p->handle(OwnedRequest(mailgun_body(kMailgunKey, now, "tok-two",
+            R"({"event":"failed","severity":"permanent","recipient":"b@example.com","timestamp":1790000000})")).request)
+                  .status == 403);
+    }
     SECTION("missing signature block") {
         CHECK(mailgun(1403645220)->handle(OwnedRequest(R"({"event-data":{}})").request).status == 403);
     }
@@ -428,5 +450,37 @@ TEST_CASE("Providers refuse to start without their secrets") {
                              "forwardemail", "lettermint", "azure", "sendgrid"}) {
         INFO(name);
         CHECK_THROWS_AS(make(name, conf::ProviderConfig{}, services_at(0)), webhooks::ProviderConfigError);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------
+TEST_CASE("Addresses the listmonk sink would refuse are refused at the webhook with 400, not stored") {
+    auto p = make("postmark", credentials("pm-user", "pm-pass"), services_at(1790000000));
+    auto bounce = [&](const std::string& email, const std::string& metadata = "{}") {
+        return post(*p, R"({"RecordType":"Bounce","ID":7,"Type":"HardBounce","Email":")" + email +
+                            R"(","Metadata":)" + metadata + "}",
+                    {{"Authorization", basic("pm-user", "pm-pass")}});
+    };
+    for (const std::string bad : {"j\xc3\xb6rg@example.com", "user@b\xc3\xbc" "cher.example", "a..b@example.com"}) {
+        const Outcome o = bounce(bad);
+        CHECK(o.status == 400);
+        CHECK(o.events.empty());
+    }
+    CHECK(bounce("j\xc3\xb6rg@example.com", R"({"X-Listmonk-Subscriber":"5911d3f4-2346-4bfc-aad2-eb319ab0e879"})")
+              .status == 200);  // listmonk looks the subscriber up by UUID
+    CHECK(bounce("jorg@example.com").status == 200);
+
+    SECTION("a batch in which every address is refused is a 400; one good address is stored alone") {
+        conf::ProviderConfig c;
+        c.username = "mj";
+        c.password = "mj-pass";
+        auto mailjet = make("mailjet", c, services_at(1790000000));
+        const std::string bad = R"({"event":"bounce","email":"\u00fcber@example.com","hard_bounce":true,"MessageID":1})";
+        const std::string good = R"({"event":"bounce","email":"ok@example.com","hard_bounce":true,"MessageID":2})";
+        CHECK(post(*mailjet, "[" + bad + "]", {{"Authorization", basic("mj", "mj-pass")}}).status == 400);
+        const Outcome mixed = post(*mailjet, "[" + bad + "," + good + "]", {{"Authorization", basic("mj", "mj-pass")}});
+        CHECK(mixed.status == 200);
+        REQUIRE(mixed.events.size() == 1);
+        CHECK(mixed.events[0].email == "ok@example.com");
     }
 }

@@ -8,6 +8,7 @@
 #include "test_keys.hpp"
 #include "webhooks/json_body.hpp"
 #include "webhooks/sns_message.hpp"
+#include "webhooks/timestamps.hpp"
 #include "webhooks/url.hpp"
 
 using namespace test_support;
@@ -17,7 +18,7 @@ namespace {
 
 const std::string kRealCertUrl =
     "https://sns.us-east-2.amazonaws.com/SimpleNotificationService-7ff5318490ec183fbaddaa2a969abfda.pem";
-constexpr std::int64_t kVectorTime = 1659043500;  // 2022-07-28T21:25:00Z, while the fixture cert was valid
+constexpr std::int64_t kVectorTime = 1659045600;  // 2022-07-28T22:00:00Z: the cert was valid and the vectors fresh
 
 std::vector<std::string> real_vectors() {
     std::vector<std::string> out;
@@ -66,7 +67,8 @@ nlohmann::json envelope(const std::string& type, const std::string& message_text
             {"MessageId", "0f4f8a5c-1111-2222-3333-444455556666"},
             {"TopicArn", kTopic},
             {"Message", message_text},
-            {"Timestamp", "2026-11-27T10:00:00.000Z"},
+            // Signed freshness is checked against the clock: the generated setups run on the real one.
+            {"Timestamp", webhooks::rfc3339_utc(webhooks::system_clock()())},
             {"SigningCertURL", kCertUrl}};
 }
 
@@ -440,10 +442,65 @@ TEST_CASE("SNS: a certificate URL that failed is not fetched again for a while")
     now += 301;
     CHECK(post(*ses, body).status == 403);
     CHECK(fetcher->requested.size() == 2);
-    // Transport failures are our side's trouble: 503 so SNS retries, and no back-off recorded.
+    // Transport failures are our side's trouble: 503 so SNS retries (the status docs/hooks.md names),
+    // and remembered too, for a shorter while.
     auto unreachable = envelope("Notification", "{}");
     unreachable["SigningCertURL"] = "https://sns.us-east-1.amazonaws.com/SimpleNotificationService-0bad.pem";
     CHECK(post(*ses, sign_sns(unreachable)).status == 503);
     CHECK(post(*ses, sign_sns(unreachable)).status == 503);
+    CHECK(fetcher->requested.size() == 3);
+    now += 31;
+    CHECK(post(*ses, sign_sns(unreachable)).status == 503);
     CHECK(fetcher->requested.size() == 4);
+}
+
+TEST_CASE("SNS: forged requests naming random certificates cost at most one fetch each, answered alike") {
+    auto fetcher = std::make_shared<RecordingFetcher>();  // knows no URL: every fetch fails
+    conf::ProviderConfig c;
+    c.topic_arns = {kTopic};
+    auto ses = make("ses", c, services_at(1790000000, fetcher));
+    for (int round = 0; round < 3; ++round) {
+        for (int i = 0; i < 20; ++i) {
+            auto m = envelope("Notification", "{}");
+            m["SigningCertURL"] = "https://sns.us-east-1.amazonaws.com/SimpleNotificationService-" +
+                                  std::to_string(1000 + i) + ".pem";
+            const Outcome o = post(*ses, sign_sns(m));
+            CHECK(o.status == 503);
+            CHECK(o.message.find(std::to_string(1000 + i)) == std::string::npos);  // no echo of the URL
+        }
+    }
+    CHECK(fetcher->requested.size() == 20);
+}
+
+TEST_CASE("SNS: a notification whose signed Timestamp is stale or in the future is refused") {
+    GeneratedSetup setup;
+    const std::int64_t now = webhooks::system_clock()();
+    auto at = [&](std::int64_t when) {
+        auto m = envelope("Notification", ses_bounce("Permanent", "5.1.1"));
+        m["Timestamp"] = webhooks::rfc3339_utc(when);
+        return post(*setup.provider, sign_sns(m));
+    };
+    CHECK(at(now - 600).status == 200);     // an SNS retry minutes later
+    CHECK(at(now - 3800).status == 200);    // the last retry of SNS's default hour
+    CHECK(at(now - 4000).status == 403);
+    CHECK(at(now - 86400 * 30).status == 403);
+    CHECK(at(now + 86400).status == 403);
+    auto m = envelope("Notification", ses_bounce("Permanent", "5.1.1"));
+    m["Timestamp"] = "yesterday";
+    CHECK(post(*setup.provider, sign_sns(m)).status == 403);
+}
+
+TEST_CASE("SNS: the certificate host must be in the topic's partition") {
+    auto fetcher = std::make_shared<RecordingFetcher>();
+    conf::ProviderConfig c;
+    c.topic_arns = {kTopic, "arn:aws-cn:sns:cn-north-1:123456789012:listmonk-bounces"};
+    auto ses = make("ses", c, services_at(1790000000, fetcher));
+    auto m = envelope("Notification", "{}");
+    m["SigningCertURL"] = "https://sns.us-east-1.amazonaws.com.cn/SimpleNotificationService-0123456789abcdef.pem";
+    CHECK(post(*ses, sign_sns(m)).status == 403);  // arn:aws: topic, China host
+    auto cn = envelope("Notification", "{}");
+    cn["TopicArn"] = "arn:aws-cn:sns:cn-north-1:123456789012:listmonk-bounces";
+    cn["SigningCertURL"] = "https://sns.cn-north-1.amazonaws.com/SimpleNotificationService-0123456789abcdef.pem";
+    CHECK(post(*ses, sign_sns(cn)).status == 403);  // arn:aws-cn: topic, global host
+    CHECK(fetcher->requested.empty());
 }
