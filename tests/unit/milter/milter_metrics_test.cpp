@@ -79,12 +79,12 @@ TEST_CASE("milter metrics: held events by reason, not counted as bounces") {
     suspect.verdict = Verdict::discard;
     suspect.outcome.status = S::held;
     suspect.outcome.held_reason = "suspect";
-    suspect.outcome.held = std::vector<milter::CapturedEvent>(50, {"v@x", "hard", "userunknown"});
+    suspect.outcome.held = std::vector<milter::CapturedEvent>(50, {"v@x", "hard", "userunknown", "other"});
     m.count_end_of_message(suspect, true);
     // A report forwarding one event and holding another.
-    EndOfMessage mixed = recorded(Verdict::discard, {{"a@x", "hard", "userunknown"}});
+    EndOfMessage mixed = recorded(Verdict::discard, {{"a@x", "hard", "userunknown", "other"}});
     mixed.outcome.held_reason = "unattributed";
-    mixed.outcome.held = {{"b@x", "hard", "userunknown"}};
+    mixed.outcome.held = {{"b@x", "hard", "userunknown", "other"}};
     m.count_end_of_message(mixed, true);
 
     const std::string text = registry.render();
@@ -92,7 +92,7 @@ TEST_CASE("milter metrics: held events by reason, not counted as bounces") {
     CHECK(has_line(text, "bounce_milter_messages_total{outcome=\"recorded\",action=\"discard\"} 1"));
     CHECK(has_line(text, "bounce_milter_held_events_total{reason=\"suspect\"} 50"));
     CHECK(has_line(text, "bounce_milter_held_events_total{reason=\"unattributed\"} 1"));
-    CHECK(has_line(text, "bounce_milter_bounces_total{type=\"hard\",reason=\"userunknown\"} 1"));
+    CHECK(has_line(text, "bounce_milter_bounces_total{type=\"hard\",reason=\"userunknown\",receiver=\"other\"} 1"));
 }
 
 TEST_CASE("milter metrics: the capturer times every parse") {
