@@ -70,7 +70,7 @@ def main():
             # The corpus's bounces carry no listmonk subscriber UUID and some name many recipients: for
             # deliverability figures every one counts, so none is held back.
             f.write('[milter]\nbounce_addresses = ["bounces@lists.example.com"]\nforward_without_uuid = true\n'
-                    'max_events_per_report = 1000\n\n[outbox]\npath = "%s"\n\n[file]\npath = "%s"\n' % (outbox, sink))
+                    'max_events_per_report = 100\n\n[outbox]\npath = "%s"\n\n[file]\npath = "%s"\n' % (outbox, sink))
         run([parse, "--forward", "-c", conf, "--no-progress", eml])
         with open(sink) as f:
             events = [json.loads(line) for line in f if line.strip()]
