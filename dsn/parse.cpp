@@ -6,6 +6,7 @@
 #include "dsn/dialects/common.hpp"
 #include "dsn/header_clip.hpp"
 #include "dsn/message.hpp"
+#include "dsn/receivers.hpp"
 #include "dsn/report.hpp"
 #include "dsn/smtp_codes.hpp"
 #include "dsn/text.hpp"
@@ -179,6 +180,7 @@ Event classify_finding(const Finding& f, const Identity& id, std::string_view no
     e.diagnostic = f.diagnostic;
     e.remote_mta = f.remote_mta;
     e.reporting_mta = f.reporting_mta;
+    e.receiver = receivers::receiver_of(f.remote_mta, f.recipient, f.diagnostic);
     e.feedback_type = f.feedback_type;
     e.subscriber_uuid = id.subscriber_uuid;
     e.campaign_uuid = id.campaign_uuid;

@@ -38,6 +38,7 @@ struct Event {
     std::string diagnostic;       // remote reply / human-readable explanation, single line
     std::string remote_mta;       // empty when unknown
     std::string reporting_mta;    // empty when unknown
+    std::string receiver;         // receiver family (dsn/receivers.hpp): "google", "microsoft", ..., "other"
     std::string feedback_type;    // ARF Feedback-Type for complaints
     std::string subscriber_uuid;  // X-Listmonk-Subscriber of the returned message, when valid
     std::string campaign_uuid;    // X-Listmonk-Campaign of the returned message, when valid

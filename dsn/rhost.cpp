@@ -89,6 +89,8 @@ bool is_exchange_status(std::string_view status) {
 
 }  // namespace
 
+const Provider* provider_named_in(std::string_view diagnostic) { return by_marker(diagnostic); }
+
 std::string_view reason_for(const classify::Evidence& evidence) {
     if (evidence.diagnostic.empty() && evidence.status.empty()) return {};
     const Provider* provider = nullptr;

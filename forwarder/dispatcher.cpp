@@ -37,6 +37,9 @@ struct Dispatcher::Worker {
     std::mt19937_64 rng{std::random_device{}()};
     int consecutive_failures = 0;
     bool last_failure_config = false;
+    // Whether the sink's latest attempt failed for a reason only an operator can fix (credentials,
+    // URL, listmonk's webhooks switched off); read by scrapes on another thread.
+    std::atomic<bool> config_problem{false};
     std::string last_failure_reason;
     std::chrono::steady_clock::time_point failing_since{}, last_failure_report{};
     std::int64_t last_prune_ms = 0;
@@ -127,18 +130,21 @@ struct Dispatcher::Worker {
                                  (d.event.subscriber_uuid.empty() ? d.event.email : d.event.subscriber_uuid) + ")";
         switch (result.kind) {
             case DeliveryResult::Kind::delivered:
+                config_problem = false;
                 record({Outcome::Kind::delivered, d.event_id, 0, {}});
                 recovered();
                 return true;
             case DeliveryResult::Kind::permanent:
                 log::error(name + ": " + what + " refused permanently, kept as dead letter: " + result.reason);
                 consecutive_failures = 0;  // the sink itself answered; this event alone is bad
+                config_problem = false;
                 record({Outcome::Kind::dead, d.event_id, 0, result.reason});
                 return true;
             case DeliveryResult::Kind::retry: break;
         }
         if (consecutive_failures++ == 0) failing_since = last_failure_report = std::chrono::steady_clock::now();
         last_failure_config = result.config_problem;
+        config_problem = result.config_problem;
         last_failure_reason = result.reason;
         const auto delay = retry_delay(options.retry, d.attempts + 1, result.config_problem, rng);
         const std::string message = name + ": " + what + " not delivered (attempt " + std::to_string(d.attempts + 1) +
@@ -192,6 +198,7 @@ struct Dispatcher::Worker {
         for (const Delivery& d : batch) events.push_back(&d.event);
         const DeliveryResult result = sink->deliver_batch(events);
         if (result.kind != DeliveryResult::Kind::delivered) return false;
+        config_problem = false;
         for (const Delivery& d : batch) unrecorded.push_back({Outcome::Kind::delivered, d.event_id, 0, {}});
         record_outcomes();
         recovered();
@@ -304,6 +311,12 @@ void Dispatcher::stop() {
     for (auto& w : workers_) {
         if (w->thread.joinable()) w->thread.join();
     }
+}
+
+std::vector<std::pair<std::string, bool>> Dispatcher::config_problems() const {
+    std::vector<std::pair<std::string, bool>> out;
+    for (const auto& w : workers_) out.emplace_back(w->sink->name(), w->config_problem.load());
+    return out;
 }
 
 void Dispatcher::wake() {

@@ -8,6 +8,8 @@
 #include <chrono>
 #include <memory>
 #include <random>
+#include <string>
+#include <utility>
 #include <vector>
 
 namespace conf {
@@ -57,6 +59,9 @@ public:
     void stop();
     // Wakes every worker now (called by the outbox after an enqueue).
     void wake();
+    // Per sink: whether its latest delivery attempt failed with a configuration problem (401, 403,
+    // 404, listmonk's webhooks off), which retries alone will not fix. Safe from any thread.
+    std::vector<std::pair<std::string, bool>> config_problems() const;
 
 private:
     struct Worker;

@@ -2,6 +2,8 @@
 
 #include "forwarder/validate.hpp"
 
+#include "dsn/receivers.hpp"
+
 namespace forwarder {
 namespace {
 
@@ -37,6 +39,12 @@ std::string string_field(const nlohmann::json& j, const char* key) {
 }
 
 }  // namespace
+
+std::string receiver_of(const Event& event) {
+    if (const std::string named = string_field(event.meta, "receiver"); !named.empty()) return named;
+    return std::string(dsn::receivers::receiver_of(string_field(event.meta, "remote_mta"), event.email,
+                                                   string_field(event.meta, "diagnostic")));
+}
 
 nlohmann::json listmonk_body(const Event& event) {
     nlohmann::json body = nlohmann::json::object();

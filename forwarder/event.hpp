@@ -25,6 +25,10 @@ struct Event {
 // valid (listmonk loses the whole bounce on a non-UUID); meta always an object, NUL characters removed.
 nlohmann::json listmonk_body(const Event& event);
 
+// The receiver family (dsn/receivers.hpp) the event's meta names, or, for an event written without
+// one (older versions, outboxes being migrated), the family its remote MTA, address and reply show.
+std::string receiver_of(const Event& event);
+
 // Serializes JSON for the wire or disk; invalid UTF-8 from remote diagnostics is replaced, never thrown.
 std::string dump_json(const nlohmann::json& value);
 

@@ -44,6 +44,43 @@ CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NU
 PRAGMA user_version = 1;
 )sql";
 
+// Version 2 adds what deliverability reports group and window by: the receiver family and the
+// time of the bounce itself (created_at, which a backfill takes from the bounce's Date; `created`
+// is when the outbox took the event). Outboxes written by version 1 are converted in place, once,
+// inside the opening transaction, so a process that shares the file never sees half of it.
+std::string bounce_time(const char* body, const char* created) {
+    return std::string("COALESCE(CAST(strftime('%s', json_extract(") + body +
+           ", '$.created_at')) AS INTEGER) * 1000, " + created + ")";
+}
+
+bool has_column(sqlite::Connection& db, const char* table, std::string_view column) {
+    sqlite::Statement s(db, (std::string("SELECT name FROM pragma_table_info('") + table + "')").c_str());
+    while (s.step())
+        if (s.text(0) == column) return true;
+    return false;
+}
+
+void migrate_to_receivers(sqlite::Connection& db) {
+    if (has_column(db, "events", "receiver")) return;
+    db.exec("ALTER TABLE events ADD COLUMN receiver TEXT NOT NULL DEFAULT ''");
+    db.exec("ALTER TABLE events ADD COLUMN bounced INTEGER NOT NULL DEFAULT 0");
+    db.exec(("UPDATE events SET bounced = " + bounce_time("body", "created")).c_str());
+    // Worked out first and written after the scan, so the scan never meets rows it changed.
+    std::vector<std::pair<std::int64_t, std::string>> receivers;
+    {
+        sqlite::Statement rows(db, "SELECT id, body FROM events");
+        while (rows.step()) {
+            const Event event = event_from_storage_json(nlohmann::json::parse(rows.text(1), nullptr, false));
+            receivers.emplace_back(rows.int64(0), receiver_of(event));
+        }
+    }
+    sqlite::Statement update(db, "UPDATE events SET receiver = ?1 WHERE id = ?2");
+    for (const auto& [id, receiver] : receivers) {
+        update.bind(1, receiver).bind(2, id).run();
+        update.reset();
+    }
+}
+
 DeliveryState parse_state(const std::string& s) {
     if (s == "delivered") return DeliveryState::delivered;
     if (s == "dead") return DeliveryState::dead;
@@ -130,6 +167,8 @@ Outbox::Outbox(const std::string& path, std::vector<std::string> sinks)
     configure(impl_->worker, false);
     sqlite::Transaction tx(impl_->producer);
     impl_->producer.exec(kSchema);
+    migrate_to_receivers(impl_->producer);
+    impl_->producer.exec("CREATE INDEX IF NOT EXISTS events_bounced ON events (bounced); PRAGMA user_version = 2;");
     tx.commit();
 }
 
@@ -199,8 +238,10 @@ void Outbox::Impl::commit_group(const std::vector<PendingEnqueue*>& group) noexc
         std::lock_guard lock(write_mutex);
         auto& db = producer;
         sqlite::Transaction tx(db);
-        sqlite::Statement insert_event(db, "INSERT INTO events (key, body, created) VALUES (?1, ?2, ?3) "
-                                           "ON CONFLICT (key) DO NOTHING");
+        static const std::string insert_sql = "INSERT INTO events (key, body, created, receiver, bounced) "
+                                              "VALUES (?1, ?2, ?3, ?4, " + bounce_time("?2", "?3") +
+                                              ") ON CONFLICT (key) DO NOTHING";
+        sqlite::Statement insert_event(db, insert_sql.c_str());
         sqlite::Statement insert_delivery(db, "INSERT INTO deliveries (event_id, sink, state, next_attempt_at, updated) "
                                               "VALUES (?1, ?2, 'pending', ?3, ?3)");
         const std::int64_t now = now_ms();
@@ -211,7 +252,7 @@ void Outbox::Impl::commit_group(const std::vector<PendingEnqueue*>& group) noexc
                 // A key is what makes redelivery safe; an event without one is keyed by its content.
                 const std::string key =
                     event.idempotency_key.empty() ? "body:" + sha256_hex(body) : event.idempotency_key;
-                insert_event.bind(1, key).bind(2, body).bind(3, now).run();
+                insert_event.bind(1, key).bind(2, body).bind(3, now).bind(4, receiver_of(event)).run();
                 insert_event.reset();
                 if (db.changes() == 0) {
                     ++pending->result.duplicates;

@@ -42,4 +42,16 @@ void add_outbox_metrics(metrics::Registry& registry, Outbox& outbox) {
     });
 }
 
+void add_sink_metrics(metrics::Registry& registry, const Dispatcher& dispatcher) {
+    registry.add_collector([&dispatcher] {
+        metrics::FamilySnapshot problem{"bounce_sink_config_problem",
+                                        "1 while a sink's latest delivery failed with a configuration problem "
+                                        "(credentials, URL, listmonk's bounce webhooks off); retries will not fix it.",
+                                        metrics::Type::gauge, {"sink"}, {}, {}};
+        for (const auto& [sink, failing] : dispatcher.config_problems())
+            problem.samples.push_back({{sink}, failing ? 1.0 : 0.0});
+        return std::vector<metrics::FamilySnapshot>{std::move(problem)};
+    });
+}
+
 }  // namespace forwarder

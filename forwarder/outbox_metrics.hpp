@@ -2,6 +2,7 @@
 // query on its own connection), so they cover every process sharing the file and cost nothing per event.
 #pragma once
 
+#include "forwarder/dispatcher.hpp"
 #include "forwarder/outbox.hpp"
 #include "metrics/registry.hpp"
 
@@ -10,6 +11,10 @@ namespace forwarder {
 // Registers bounce_outbox_deliveries{sink,state}, bounce_outbox_depth{sink},
 // bounce_outbox_oldest_pending_age_seconds{sink} and bounce_outbox_held_reports{reason}. `outbox` must outlive every scrape of `registry`.
 void add_outbox_metrics(metrics::Registry& registry, Outbox& outbox);
+
+// Registers bounce_sink_config_problem{sink}: 1 while a sink's latest attempt failed with a
+// configuration problem, else 0. `dispatcher` must outlive every scrape of `registry`.
+void add_sink_metrics(metrics::Registry& registry, const Dispatcher& dispatcher);
 
 // The same families for given stats (what the collector renders; exposed for tests).
 std::vector<metrics::FamilySnapshot> outbox_families(const std::vector<SinkStats>& stats);

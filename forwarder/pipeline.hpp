@@ -20,6 +20,7 @@ public:
     Pipeline& operator=(const Pipeline&) = delete;
 
     Outbox& outbox() { return *outbox_; }
+    const Dispatcher& dispatcher() const { return *dispatcher_; }
     void start() { dispatcher_->start(); }
     void stop() { dispatcher_->stop(); }
 

@@ -128,6 +128,7 @@ std::vector<Event> events_from_report(const dsn::Report& report, const ProducerC
         put(meta, "diagnostic", ev.diagnostic);
         put(meta, "remote_mta", ev.remote_mta);
         put(meta, "reporting_mta", ev.reporting_mta);
+        put(meta, "receiver", ev.receiver);
         put(meta, "original_message_id", ev.original_message_id);
         put(meta, "dsn_message_id", report.message_id);
         put(meta, "action", ev.action);

@@ -21,6 +21,7 @@ struct CapturedEvent {
     std::string recipient;  // the bounced address (or the subscriber UUID when the address is unknown)
     std::string type;       // hard | soft | complaint
     std::string reason;
+    std::string receiver;   // receiver family (dsn/receivers.hpp), "other" when unknown
 };
 
 struct CaptureOutcome {

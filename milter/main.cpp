@@ -183,6 +183,7 @@ int run(const Options& options) {
     if (config->metrics && !config->metrics->listen.empty()) {
         milter_metrics.emplace(registry);
         forwarder::add_outbox_metrics(registry, outbox);
+        forwarder::add_sink_metrics(registry, pipeline.dispatcher());
         exporter = std::make_unique<metrics::Exporter>(config->metrics->listen, [&registry] { return registry.render(); });
         logging::info("metrics on http://" + config->metrics->listen + "/metrics");
     }

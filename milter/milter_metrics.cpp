@@ -1,5 +1,7 @@
 #include "milter/milter_metrics.hpp"
 
+#include "dsn/receivers.hpp"
+
 namespace milter {
 
 MilterMetrics::MilterMetrics(metrics::Registry& registry)
@@ -8,9 +10,10 @@ MilterMetrics::MilterMetrics(metrics::Registry& registry)
           "Messages seen, by what they turned out to be (outcome) and what the MTA was told (action).",
           {"outcome", "action"})),
       bounces_(registry.counter_family("bounce_milter_bounces_total",
-                                       "Bounce events recorded in the outbox, by type and reason (re-deliveries of a "
-                                       "known bounce included; see bounce_milter_duplicate_events_total).",
-                                       {"type", "reason"})),
+                                       "Bounce events recorded in the outbox, by type, reason and receiver family "
+                                       "(re-deliveries of a known bounce included; see "
+                                       "bounce_milter_duplicate_events_total).",
+                                       {"type", "reason", "receiver"})),
       duplicates_(registry.counter("bounce_milter_duplicate_events_total",
                                    "Events the outbox already had (the same bounce delivered twice), not forwarded again.")),
       held_(registry.counter_family("bounce_milter_held_events_total",
@@ -55,6 +58,12 @@ const char* action_label(const EndOfMessage& eom) noexcept {
     return "accept";
 }
 
+std::string_view receiver_label(std::string_view receiver) noexcept {
+    for (std::string_view family : dsn::receivers::families())
+        if (family == receiver) return family;
+    return "other";
+}
+
 void MilterMetrics::count_passed() noexcept {
     try {
         messages_.with({"no_bounce_recipient", "accept"}).add();
@@ -69,7 +78,8 @@ void MilterMetrics::count_end_of_message(const EndOfMessage& eom, bool to_bounce
         messages_.with({outcome_label(eom.outcome.status), action_label(eom)}).add();
         if (eom.truncated) truncated_.add();
         if (eom.outcome.status == CaptureOutcome::Status::recorded) {
-            for (const CapturedEvent& e : eom.outcome.events) bounces_.with({e.type, e.reason}).add();
+            for (const CapturedEvent& e : eom.outcome.events)
+                bounces_.with({e.type, e.reason, receiver_label(e.receiver)}).add();
             duplicates_.add(eom.outcome.duplicates);
         }
         if (!eom.outcome.held.empty()) held_.with({eom.outcome.held_reason}).add(eom.outcome.held.size());

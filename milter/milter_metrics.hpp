@@ -33,5 +33,8 @@ private:
 // Label values as exposed (snake_case, stable across log wording changes).
 const char* outcome_label(CaptureOutcome::Status status) noexcept;
 const char* action_label(const EndOfMessage& eom) noexcept;
+// One of dsn::receivers::families(): anything else (an event written by an older version without
+// the field) is "other", so the label's values stay a fixed, small set.
+std::string_view receiver_label(std::string_view receiver) noexcept;
 
 }  // namespace milter

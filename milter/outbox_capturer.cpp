@@ -15,10 +15,11 @@ CapturedEvent describe(const forwarder::Event& e) {
     out.recipient = !e.email.empty() ? e.email : e.subscriber_uuid;
     out.type = e.type;
     if (auto it = e.meta.find("reason"); it != e.meta.end() && it->is_string()) out.reason = it->get<std::string>();
+    if (auto it = e.meta.find("receiver"); it != e.meta.end() && it->is_string()) out.receiver = it->get<std::string>();
     return out;
 }
 
-CapturedEvent describe(const dsn::Event& e) { return {e.recipient, dsn::to_string(e.type), e.reason}; }
+CapturedEvent describe(const dsn::Event& e) { return {e.recipient, dsn::to_string(e.type), e.reason, e.receiver}; }
 
 }  // namespace
 

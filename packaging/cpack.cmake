@@ -49,6 +49,11 @@ install(FILES
   ${BOUNCE_PKG_DIR}/postfix/master.cf.snippet
   ${BOUNCE_PKG_DIR}/sendmail/bounce-milter.m4
   DESTINATION share/doc/bounce-milter)
+# Alert rules for Prometheus (rule_files), with their promtool unit tests as a worked example.
+install(FILES
+  ${BOUNCE_PKG_DIR}/prometheus/bounce-milter.rules.yml
+  ${BOUNCE_PKG_DIR}/prometheus/bounce-milter.rules.test.yml
+  DESTINATION share/bounce-milter/prometheus)
 # Every document (README and docs/*.md, which the README links), the copyright file and the changelog
 # Debian policy asks for (changelog.Debian.gz, compressed reproducibly).
 install(FILES ${PROJECT_SOURCE_DIR}/README.md ${BOUNCE_PKG_DIR}/debian/copyright DESTINATION share/doc/bounce-milter)

@@ -19,6 +19,8 @@ TEST_PKGS=(
   # package test: systemd-analyze verify on the .deb's units (dpkg-dev comes with build-essential),
   # file(1) to confirm the packaged binaries are stripped
   systemd file
+  # promtool (check and unit-test the alert rules in packaging/prometheus/)
+  prometheus
 )
 EXTRA_PKGS=()
 RUN_ONLY=no
@@ -50,3 +52,9 @@ echo "postfix postfix/main_mailer_type select No configuration" | $SUDO debconf-
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+# Only promtool is wanted from the prometheus package: a Prometheus server it enabled here (on a machine
+# running systemd) would listen on :9090 and scrape for nothing, so the one this script installed is
+# stopped and disabled. A Prometheus installed before is left alone.
+if [[ " ${missing[*]} " == *" prometheus "* ]] && [ -d /run/systemd/system ]; then
+  $SUDO systemctl disable --now prometheus.service >/dev/null 2>&1 || true
+fi

@@ -7,6 +7,7 @@
 #include "forwarder/dispatcher.hpp"
 #include "forwarder/outbox.hpp"
 #include "tools/outbox_lookup.hpp"
+#include "tools/outbox_stats_command.hpp"
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
@@ -156,6 +157,11 @@ int main(int argc, char** argv) {
                                       "letters, a backlog older than --max-age, or a configuration problem)");
     int max_age_seconds = 3600;
     health->add_option("--max-age", max_age_seconds, "unhealthy when the oldest pending event is older (default 3600 s)");
+
+    auto* stats_command_line = app.add_subcommand("stats", "bounces by receiver, reason and type in a window vs the one before; "
+                                              "reputation reasons flagged with the receivers' replies");
+    tools::StatsCommand stats_command;
+    tools::add_stats_options(*stats_command_line, stats_command);
 
     if (const int rc = command_line::parse(app, argc, argv); rc >= 0) return rc;
     if (!check_config && app.get_subcommands().empty()) {
@@ -328,6 +334,8 @@ int main(int argc, char** argv) {
             std::cout << "purged " << n << " deliver" << (n == 1 ? "y" : "ies") << "\n";
             return n > 0 || purge_dead ? 0 : 1;
         }
+
+        if (*stats_command_line) return tools::run_stats(outbox_path, stats_command, json, now);
 
         if (*health) {
             const auto stats = outbox.stats();

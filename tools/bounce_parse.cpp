@@ -119,6 +119,8 @@ void append_event(std::string& out, const dsn::Event& event) {
     out.push_back(',');
     append_field(out, "remote_mta", event.remote_mta, true);
     out.push_back(',');
+    append_field(out, "receiver", event.receiver);
+    out.push_back(',');
     append_field(out, "subscriber_uuid", event.subscriber_uuid, true);
     out.push_back(',');
     append_field(out, "campaign_uuid", event.campaign_uuid, true);

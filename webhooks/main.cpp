@@ -159,9 +159,12 @@ int run(int argc, char** argv) {
     }
     writer = std::make_unique<webhooks::OutboxWriter>(*outbox);
     late_writer.target = writer.get();
+    // Before the metrics below, which read it: they are destroyed first.
+    forwarder::Dispatcher dispatcher(*outbox, forwarder::make_sinks(config), forwarder::dispatcher_options(config));
     // The outbox's figures join the request counters on /metrics (and on [metrics] listen, when set).
     metrics::Registry outbox_metrics;
     forwarder::add_outbox_metrics(outbox_metrics, *outbox);
+    forwarder::add_sink_metrics(outbox_metrics, dispatcher);
     server->metrics().append_registry(&outbox_metrics);
     std::unique_ptr<metrics::Exporter> exporter;
     if (config.metrics && !config.metrics->listen.empty()) {
@@ -174,7 +177,6 @@ int run(int argc, char** argv) {
         }
         forwarder::log::info("metrics on http://" + config.metrics->listen + "/metrics");
     }
-    forwarder::Dispatcher dispatcher(*outbox, forwarder::make_sinks(config), forwarder::dispatcher_options(config));
     outbox->set_enqueue_listener([&dispatcher] { dispatcher.wake(); });
     dispatcher.start();
 

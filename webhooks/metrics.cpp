@@ -1,5 +1,7 @@
 #include "webhooks/metrics.hpp"
 
+#include "dsn/receivers.hpp"
+
 namespace webhooks {
 
 void Metrics::count_request(const std::string& provider, int status) {
@@ -16,6 +18,27 @@ void Metrics::count_events(const std::string& provider, std::size_t accepted, st
     std::lock_guard lock(mutex_);
     accepted_[provider] += accepted;
     duplicates_[provider] += duplicates;
+}
+
+namespace {
+
+std::string meta_text(const forwarder::Event& e, const char* key) {
+    const auto it = e.meta.find(key);
+    return it != e.meta.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+// Only the parser's fixed families reach the label, so a provider payload cannot grow the series.
+std::string receiver_label(const std::string& receiver) {
+    for (std::string_view family : dsn::receivers::families())
+        if (family == receiver) return receiver;
+    return "other";
+}
+
+}  // namespace
+
+void Metrics::count_bounces(const std::string& provider, const std::vector<forwarder::Event>& events) {
+    std::lock_guard lock(mutex_);
+    for (const forwarder::Event& e : events) ++bounces_[{provider, e.type, receiver_label(meta_text(e, "receiver"))}];
 }
 
 std::string Metrics::render() const {
@@ -35,6 +58,11 @@ std::string Metrics::render() const {
         family("bounce_hooks_verification_failures_total", "Requests refused for failed authentication.",
                verification_failures_);
         family("bounce_hooks_events_accepted_total", "Normalized events newly written to the outbox.", accepted_);
+        metrics::FamilySnapshot bounces{"bounce_hooks_bounces_total",
+                                        "Bounce events written to the outbox, by provider, type and receiver family.",
+                                        metrics::Type::counter, {"provider", "type", "receiver"}, {}, {}};
+        for (const auto& [key, n] : bounces_) bounces.samples.push_back({{key[0], key[1], key[2]}, static_cast<double>(n)});
+        metrics::append_family(out, bounces);
         family("bounce_hooks_events_duplicate_total", "Events the outbox already had (provider retries, replays).",
                duplicates_);
     }

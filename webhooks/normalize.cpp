@@ -1,5 +1,7 @@
 #include "webhooks/normalize.hpp"
 
+#include "dsn/receivers.hpp"
+
 #include <cctype>
 
 #include "forwarder/validate.hpp"
@@ -84,6 +86,8 @@ std::optional<forwarder::Event> make_event(EventFields f, std::int64_t now) {
     if (f.diagnostics.reply_code != 0) meta["reply_code"] = std::to_string(f.diagnostics.reply_code);  // a string, as from the milter
     if (!f.diagnostics.reason.empty()) meta["reason"] = f.diagnostics.reason;
     if (!f.diagnostics.diagnostic.empty()) meta["diagnostic"] = f.diagnostics.diagnostic;
+    // Webhooks name no receiving host: the recipient's domain and the reply's wording tell the family.
+    meta["receiver"] = std::string(dsn::receivers::receiver_of({}, e.email, f.diagnostics.diagnostic));
     meta["provider"] = std::string(f.source);
     meta["payload"] = std::move(f.payload);
     strip_nul(meta);

@@ -158,6 +158,7 @@ std::pair<int, std::string> HooksServer::process(const std::string& name, const 
         try {
             const forwarder::EnqueueResult stored = writer_.write(outcome.events);
             metrics_.count_events(name, stored.inserted, stored.duplicates);
+            metrics_.count_bounces(name, outcome.events);
             if (outcome.on_committed) outcome.on_committed();
             // One line per accepted event, as the milter logs each captured bounce.
             if (logger_) {

@@ -48,6 +48,10 @@ std::string_view reason_of_code(std::span<const CodeReason> table, std::string_v
 // The token that follows `lower_prefix` in `text` (letters, digits, '-' and '_'), or empty.
 std::string_view token_after(std::string_view text, std::string_view lower_prefix);
 
+// The provider whose own reply phrases (markers) appear in `diagnostic`, or null; when several do,
+// the first in dsn/rhost.cpp's table.
+const Provider* provider_named_in(std::string_view diagnostic);
+
 extern const Provider google;
 extern const Provider microsoft;
 extern const Provider yahoo;

@@ -19,8 +19,10 @@ Checks, in order:
   6. Every event exactly once in every sink, nothing left in the queue.
   7. The milter exits 0 on SIGTERM at the end; in a sanitized build that exit is LeakSanitizer's
      check of the whole run, and a leak report makes it fail.
-  Metrics ([metrics] listen): after 2, GET /metrics counts exactly the messages and bounces sent; during
-  3, the outbox gauges show listmonk's held-back events.
+  Metrics ([metrics] listen): after 2, GET /metrics counts exactly the messages and bounces sent, each
+  bounce under its receiver family (a gmail.com recipient: google; an MX in mail.protection.outlook.com:
+  microsoft; the rest: other), which the file sink's events carry in meta too; during 3, the outbox
+  gauges show listmonk's held-back events.
 Usage: milter_postfix_e2e.py --build BUILD_DIR
 """
 
@@ -274,9 +276,12 @@ listen = "127.0.0.1:%(mport)d"
         return complete_json_lines(self.events_file)
 
 
-def make_dsn(subscriber, campaign=DSN_FIXTURE_CAMPAIGN, recipient=None, message_id=None):
-    """A variant of the fixture DSN for another subscriber (its own VERP address and Message-IDs), CRLF."""
+def make_dsn(subscriber, campaign=DSN_FIXTURE_CAMPAIGN, recipient=None, message_id=None, remote_mta=None):
+    """A variant of the fixture DSN for another subscriber (its own VERP address and Message-IDs), CRLF;
+    `remote_mta` replaces the receiving host the fixture names."""
     text, recipient = dsn_variant(subscriber, campaign, recipient, message_id, DOMAIN)
+    if remote_mta:
+        text = text.replace("Remote-MTA: dns; mx.dest.example", "Remote-MTA: dns; " + remote_mta)
     return text.replace("\n", "\r\n"), recipient
 
 
@@ -302,9 +307,15 @@ def run(h):
 
     # 1. DSNs over SMTP, one of them twice.
     discarded = []
-    for _ in range(4):
+    # Receiving sides: the fixture's own host twice, a Gmail address, a domain whose MX is Microsoft 365.
+    receivers = [{}, {"recipient": "reader.%s@gmail.com"},
+                 {"recipient": "reader.%s@contoso-example.com",
+                  "remote_mta": "contoso-example-com.mail.protection.outlook.com"}, {}]
+    for place in receivers:
         sub = str(uuid.uuid4())
-        dsn, rcpt = make_dsn(sub)
+        if "recipient" in place:
+            place = dict(place, recipient=place["recipient"] % sub[:8])
+        dsn, rcpt = make_dsn(sub, **place)
         discarded.append(h.send("", [verp(sub)], dsn))
         expected[sub] = rcpt
         if len(expected) == 1:
@@ -349,7 +360,21 @@ def run(h):
     other = sum(v for k, v in m.items() if k.startswith("bounce_milter_bounces_total{") and 'type="hard"' not in k)
     if wrong or hard != 6 or other != 0:
         raise Failure("metrics (got, want): %s; hard bounces %s (want 6), others %s" % (wrong, hard, other))
-    log("ok 2m - /metrics: 7 messages by outcome, 6 hard bounces (1 duplicate), 7 parse times")
+    by_receiver = {}
+    for k, v in m.items():
+        if k.startswith("bounce_milter_bounces_total{"):
+            found = re.search(r'receiver="([^"]*)"', k)
+            if not found:
+                raise Failure("a bounce counter without a receiver label: " + k)
+            by_receiver[found.group(1)] = by_receiver.get(found.group(1), 0) + v
+    if by_receiver != {"google": 1, "microsoft": 1, "other": 4}:
+        raise Failure("bounces by receiver: %s (want google 1, microsoft 1, other 4 with the repeat)" % by_receiver)
+    wait_for("the file sink to have the 5 distinct events", lambda: len(h.file_events()) == 5)
+    file_receivers = sorted(e.get("meta", {}).get("receiver", "") for e in h.file_events())
+    if file_receivers != ["google", "microsoft", "other", "other", "other"]:
+        raise Failure("meta.receiver of the file events: %s" % file_receivers)
+    log("ok 2m - /metrics: 7 messages by outcome, 6 hard bounces (1 duplicate), 7 parse times; "
+        "bounces by receiver %s, the same in the events' meta" % by_receiver)
 
     # 3. listmonk down for a while.
     wait_for("listmonk to have the first events", lambda: len(h.listmonk_bounces()) == len(expected))

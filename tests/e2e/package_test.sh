@@ -68,6 +68,8 @@ expect_file /usr/share/man/man5/bounce-milter.toml.5.gz
 expect_file /usr/share/doc/bounce-milter/main.cf.snippet
 expect_file /usr/share/doc/bounce-milter/master.cf.snippet
 expect_file /usr/share/doc/bounce-milter/bounce-milter.m4
+expect_file /usr/share/bounce-milter/prometheus/bounce-milter.rules.yml
+expect_file /usr/share/bounce-milter/prometheus/bounce-milter.rules.test.yml
 # Programs and their units and man pages: whatever this build has.
 DAEMONS=()
 for prog in bounce-milter bounce-hooks bounce-drain; do
@@ -116,6 +118,9 @@ done
 
 note "dpkg -i"
 dpkg_retry -i "$DEB" >"$TMP/dpkg-i.log" || { cat "$TMP/dpkg-i.log"; fail "dpkg -i"; }
+# The installed alert rules load in Prometheus and their shipped unit tests pass where they lie.
+promtool check rules /usr/share/bounce-milter/prometheus/bounce-milter.rules.yml >/dev/null || fail "promtool check rules"
+promtool test rules /usr/share/bounce-milter/prometheus/bounce-milter.rules.test.yml >/dev/null || fail "promtool test rules"
 installed=1
 getent passwd bouncemilter >/dev/null || fail "postinst did not create the bouncemilter user"
 id -nG bouncemilter | grep -qw bouncemilter || fail "bouncemilter has no own group"

@@ -60,7 +60,7 @@ plain = run(FIXTURE)
 record = json.loads(plain)
 event = record["events"][0]
 if set(event) != {"recipient", "action", "status", "reply_code", "reason", "type", "diagnostic", "remote_mta",
-                  "subscriber_uuid", "campaign_uuid"}:
+                  "receiver", "subscriber_uuid", "campaign_uuid"}:
     sys.exit(f"JSON fields changed: {sorted(event)}")
 
 explained = run("--explain", FIXTURE)

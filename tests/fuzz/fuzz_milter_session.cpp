@@ -102,7 +102,7 @@ struct ScriptedCapturer final : milter::Capturer {
         CaptureOutcome o;
         o.status = static_cast<Status>(status > 4 ? 4 : status);
         if (o.status == Status::recorded || o.status == Status::filtered)
-            o.events = {{"user@dest.example", (script & 8) ? "soft" : "hard", (script & 16) ? "" : "mailbox-full"}};
+            o.events = {{"user@dest.example", (script & 8) ? "soft" : "hard", (script & 16) ? "" : "mailbox-full", "other"}};
         if (o.status == Status::failed) o.error = "scripted outbox failure";
         return o;
     }

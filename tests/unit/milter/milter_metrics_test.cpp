@@ -31,16 +31,18 @@ EndOfMessage recorded(Verdict verdict, std::vector<milter::CapturedEvent> events
 
 }  // namespace
 
-TEST_CASE("milter metrics: messages by outcome and action, bounces by type and reason") {
+TEST_CASE("milter metrics: messages by outcome and action, bounces by type, reason and receiver") {
     metrics::Registry registry;
     MilterMetrics m(registry);
     const std::string before = registry.render();
     CHECK(has_line(before, "bounce_milter_messages_total{outcome=\"recorded\",action=\"discard\"} 0"));
 
-    m.count_end_of_message(recorded(Verdict::discard, {{"a@x", "hard", "userunknown"}}), true);
-    m.count_end_of_message(recorded(Verdict::discard, {{"b@x", "hard", "userunknown"}, {"c@x", "soft", "mailboxfull"}}, 1),
-                           true);
-    EndOfMessage others = recorded(Verdict::accept, {{"d@x", "complaint", "feedback"}});
+    m.count_end_of_message(recorded(Verdict::discard, {{"a@x", "hard", "userunknown", "google"}}), true);
+    m.count_end_of_message(
+        recorded(Verdict::discard, {{"b@x", "hard", "userunknown", "google"}, {"c@x", "soft", "mailboxfull", "other"}}, 1),
+        true);
+    // A receiver name outside the fixed family set (an event stored by another version) counts as other.
+    EndOfMessage others = recorded(Verdict::accept, {{"d@x", "complaint", "feedback", "mx.attacker.example"}});
     others.delete_recipients = {"<bounces@lists.example.com>"};
     others.truncated = true;
     m.count_end_of_message(others, true);
@@ -61,9 +63,10 @@ TEST_CASE("milter metrics: messages by outcome and action, bounces by type and r
     CHECK(has_line(text, "bounce_milter_messages_total{outcome=\"not_bounce\",action=\"accept\"} 1"));
     CHECK(has_line(text, "bounce_milter_messages_total{outcome=\"failed\",action=\"tempfail\"} 1"));
     CHECK(has_line(text, "bounce_milter_messages_total{outcome=\"no_bounce_recipient\",action=\"accept\"} 2"));
-    CHECK(has_line(text, "bounce_milter_bounces_total{type=\"hard\",reason=\"userunknown\"} 2"));
-    CHECK(has_line(text, "bounce_milter_bounces_total{type=\"soft\",reason=\"mailboxfull\"} 1"));
-    CHECK(has_line(text, "bounce_milter_bounces_total{type=\"complaint\",reason=\"feedback\"} 1"));
+    CHECK(has_line(text, "bounce_milter_bounces_total{type=\"hard\",reason=\"userunknown\",receiver=\"google\"} 2"));
+    CHECK(has_line(text, "bounce_milter_bounces_total{type=\"soft\",reason=\"mailboxfull\",receiver=\"other\"} 1"));
+    CHECK(has_line(text, "bounce_milter_bounces_total{type=\"complaint\",reason=\"feedback\",receiver=\"other\"} 1"));
+    CHECK(text.find("attacker") == std::string::npos);
     CHECK(has_line(text, "bounce_milter_duplicate_events_total 1"));
     CHECK(has_line(text, "bounce_milter_truncated_messages_total 1"));
 }
@@ -76,12 +79,12 @@ TEST_CASE("milter metrics: held events by reason, not counted as bounces") {
     suspect.verdict = Verdict::discard;
     suspect.outcome.status = S::held;
     suspect.outcome.held_reason = "suspect";
-    suspect.outcome.held = std::vector<milter::CapturedEvent>(50, {"v@x", "hard", "userunknown"});
+    suspect.outcome.held = std::vector<milter::CapturedEvent>(50, {"v@x", "hard", "userunknown", "other"});
     m.count_end_of_message(suspect, true);
     // A report forwarding one event and holding another.
-    EndOfMessage mixed = recorded(Verdict::discard, {{"a@x", "hard", "userunknown"}});
+    EndOfMessage mixed = recorded(Verdict::discard, {{"a@x", "hard", "userunknown", "other"}});
     mixed.outcome.held_reason = "unattributed";
-    mixed.outcome.held = {{"b@x", "hard", "userunknown"}};
+    mixed.outcome.held = {{"b@x", "hard", "userunknown", "other"}};
     m.count_end_of_message(mixed, true);
 
     const std::string text = registry.render();
@@ -89,7 +92,7 @@ TEST_CASE("milter metrics: held events by reason, not counted as bounces") {
     CHECK(has_line(text, "bounce_milter_messages_total{outcome=\"recorded\",action=\"discard\"} 1"));
     CHECK(has_line(text, "bounce_milter_held_events_total{reason=\"suspect\"} 50"));
     CHECK(has_line(text, "bounce_milter_held_events_total{reason=\"unattributed\"} 1"));
-    CHECK(has_line(text, "bounce_milter_bounces_total{type=\"hard\",reason=\"userunknown\"} 1"));
+    CHECK(has_line(text, "bounce_milter_bounces_total{type=\"hard\",reason=\"userunknown\",receiver=\"other\"} 1"));
 }
 
 TEST_CASE("milter metrics: the capturer times every parse") {

@@ -41,7 +41,7 @@ struct Fixture {
         config.bounce_addresses = {"bounces@lists.example.com"};
         rebuild();
         capturer->next.status = S::recorded;
-        capturer->next.events = {{"user@dest.example", "hard", "userunknown"}};
+        capturer->next.events = {{"user@dest.example", "hard", "userunknown", "other"}};
     }
     void rebuild() { policy = std::make_shared<const Policy>(config, capturer); }
 
@@ -158,7 +158,7 @@ TEST_CASE_METHOD(Fixture, "on_bounce = accept delivers, tag adds X-Bounce header
     SECTION("tag") {
         config.on_bounce = conf::OnBounce::tag;
         rebuild();
-        capturer->next.events = {{"a@x", "hard", "userunknown"}, {"b@x", "soft", "mailboxfull"}, {"c@x", "hard", "userunknown"}};
+        capturer->next.events = {{"a@x", "hard", "userunknown", "other"}, {"b@x", "soft", "mailboxfull", "other"}, {"c@x", "hard", "userunknown", "other"}};
         send_bounce({"<bounces@lists.example.com>"});
         const EndOfMessage eom = session.on_end_of_message("Q");
         CHECK(eom.verdict == Verdict::accept);

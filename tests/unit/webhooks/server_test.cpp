@@ -115,6 +115,26 @@ TEST_CASE("server: a signed event is stored once; its retry counts as a duplicat
     CHECK(metrics->body.find("bounce_hooks_events_duplicate_total{provider=\"forwardemail\"} 1") != std::string::npos);
 }
 
+TEST_CASE("server: bounces are counted by receiver family, which the events carry in meta") {
+    RunningServer s;
+    for (const char* recipient : {"a@gmail.com", "b@hotmail.co.uk", "c@example.com"}) {
+        const std::string body = fe_body(recipient);
+        auto r = s.client->Post("/webhooks/service/forwardemail", fe_headers(body), body, "application/json");
+        REQUIRE(r);
+        CHECK(r->status == 200);
+    }
+    REQUIRE(s.writer.events.size() == 3);
+    CHECK(s.writer.events[0].meta.value("receiver", "") == "google");
+    CHECK(s.writer.events[1].meta.value("receiver", "") == "microsoft");
+    CHECK(s.writer.events[2].meta.value("receiver", "") == "other");
+    const auto metrics = s.client->Get("/metrics");
+    REQUIRE(metrics);
+    for (const char* receiver : {"google", "microsoft", "other"}) {
+        CHECK(metrics->body.find(std::string("bounce_hooks_bounces_total{provider=\"forwardemail\",type=\"hard\",receiver=\"") +
+                                 receiver + "\"} 1") != std::string::npos);
+    }
+}
+
 TEST_CASE("server: forgeries are refused and counted, nothing stored") {
     RunningServer s;
     const std::string body = fe_body("a@example.com");

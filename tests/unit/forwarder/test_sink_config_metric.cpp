@@ -1,0 +1,71 @@
+// bounce_sink_config_problem: 1 while a sink's latest attempt failed for its configuration (what
+// BounceSinkConfigProblem alerts on), back to 0 once it delivers again.
+#include "forwarder/dispatcher.hpp"
+#include "forwarder/outbox.hpp"
+#include "forwarder/outbox_metrics.hpp"
+#include "sample_event.hpp"
+#include "test_support.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <atomic>
+
+using namespace forwarder;
+using namespace std::chrono_literals;
+using test_support::TempDir;
+
+namespace {
+
+// Answers as the test says: a 403-like configuration problem, a plain temporary failure, or success.
+class ScriptedSink : public Sink {
+public:
+    enum class Answer { config_problem, temporary, ok };
+    explicit ScriptedSink(std::atomic<Answer>& answer) : answer_(answer) {}
+    const std::string& name() const override { return name_; }
+    DeliveryResult deliver(const Event&) noexcept override {
+        switch (answer_.load()) {
+            case Answer::config_problem: return DeliveryResult::retry("403 Forbidden", true);
+            case Answer::temporary: return DeliveryResult::retry("503 Service Unavailable");
+            case Answer::ok: break;
+        }
+        return DeliveryResult::ok();
+    }
+
+private:
+    std::string name_ = "mem";
+    std::atomic<Answer>& answer_;
+};
+
+bool shows(metrics::Registry& registry, const std::string& line) {
+    return registry.render().find(line + "\n") != std::string::npos;
+}
+
+}  // namespace
+
+TEST_CASE("the config-problem gauge follows the sink's latest answer", "[dispatcher][metrics]") {
+    TempDir dir;
+    Outbox outbox(dir.file("outbox.sqlite"), {"mem"});
+    std::atomic<ScriptedSink::Answer> answer{ScriptedSink::Answer::config_problem};
+    std::vector<std::unique_ptr<Sink>> sinks;
+    sinks.push_back(std::make_unique<ScriptedSink>(answer));
+    DispatcherOptions options;
+    options.retry = {5ms, 20ms, 5ms};
+    options.poll = 10ms;
+    Dispatcher dispatcher(outbox, std::move(sinks), options);
+    metrics::Registry registry;
+    add_sink_metrics(registry, dispatcher);
+    CHECK(shows(registry, "bounce_sink_config_problem{sink=\"mem\"} 0"));
+
+    dispatcher.start();
+    outbox.enqueue({test_support::sample_event("one")});
+    CHECK(test_support::wait_until([&] { return shows(registry, "bounce_sink_config_problem{sink=\"mem\"} 1"); }, 20s));
+    // A temporary failure is not a configuration problem.
+    answer = ScriptedSink::Answer::temporary;
+    CHECK(test_support::wait_until([&] { return shows(registry, "bounce_sink_config_problem{sink=\"mem\"} 0"); }, 20s));
+    answer = ScriptedSink::Answer::config_problem;
+    CHECK(test_support::wait_until([&] { return shows(registry, "bounce_sink_config_problem{sink=\"mem\"} 1"); }, 20s));
+    answer = ScriptedSink::Answer::ok;
+    CHECK(test_support::wait_until([&] { return outbox.stats().front().delivered == 1; }, 20s));
+    CHECK(shows(registry, "bounce_sink_config_problem{sink=\"mem\"} 0"));
+    dispatcher.stop();
+}
