@@ -40,6 +40,8 @@ struct Dispatcher::Worker {
     // Whether the sink's latest attempt failed for a reason only an operator can fix (credentials,
     // URL, listmonk's webhooks switched off); read by scrapes on another thread.
     std::atomic<bool> config_problem{false};
+    // Attempts by outcome, for bounce_sink_attempts_total; written by this worker, read by scrapes.
+    std::atomic<std::uint64_t> delivered_count{0}, temporary_count{0}, config_count{0}, refused_count{0};
     std::string last_failure_reason;
     std::chrono::steady_clock::time_point failing_since{}, last_failure_report{};
     std::int64_t last_prune_ms = 0;
@@ -131,6 +133,7 @@ struct Dispatcher::Worker {
         switch (result.kind) {
             case DeliveryResult::Kind::delivered:
                 config_problem = false;
+                delivered_count.fetch_add(1, std::memory_order_relaxed);
                 record({Outcome::Kind::delivered, d.event_id, 0, {}});
                 recovered();
                 return true;
@@ -138,6 +141,7 @@ struct Dispatcher::Worker {
                 log::error(name + ": " + what + " refused permanently, kept as dead letter: " + result.reason);
                 consecutive_failures = 0;  // the sink itself answered; this event alone is bad
                 config_problem = false;
+                refused_count.fetch_add(1, std::memory_order_relaxed);
                 record({Outcome::Kind::dead, d.event_id, 0, result.reason});
                 return true;
             case DeliveryResult::Kind::retry: break;
@@ -145,6 +149,7 @@ struct Dispatcher::Worker {
         if (consecutive_failures++ == 0) failing_since = last_failure_report = std::chrono::steady_clock::now();
         last_failure_config = result.config_problem;
         config_problem = result.config_problem;
+        (result.config_problem ? config_count : temporary_count).fetch_add(1, std::memory_order_relaxed);
         last_failure_reason = result.reason;
         const auto delay = retry_delay(options.retry, d.attempts + 1, result.config_problem, rng);
         const std::string message = name + ": " + what + " not delivered (attempt " + std::to_string(d.attempts + 1) +
@@ -199,6 +204,7 @@ struct Dispatcher::Worker {
         const DeliveryResult result = sink->deliver_batch(events);
         if (result.kind != DeliveryResult::Kind::delivered) return false;
         config_problem = false;
+        delivered_count.fetch_add(batch.size(), std::memory_order_relaxed);
         for (const Delivery& d : batch) unrecorded.push_back({Outcome::Kind::delivered, d.event_id, 0, {}});
         record_outcomes();
         recovered();
@@ -316,6 +322,16 @@ void Dispatcher::stop() {
 std::vector<std::pair<std::string, bool>> Dispatcher::config_problems() const {
     std::vector<std::pair<std::string, bool>> out;
     for (const auto& w : workers_) out.emplace_back(w->sink->name(), w->config_problem.load());
+    return out;
+}
+
+std::vector<Dispatcher::AttemptCounts> Dispatcher::attempt_counts() const {
+    std::vector<AttemptCounts> out;
+    for (const auto& w : workers_) {
+        out.push_back({w->sink->name(), w->delivered_count.load(std::memory_order_relaxed),
+                       w->temporary_count.load(std::memory_order_relaxed), w->config_count.load(std::memory_order_relaxed),
+                       w->refused_count.load(std::memory_order_relaxed)});
+    }
     return out;
 }
 

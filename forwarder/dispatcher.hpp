@@ -6,6 +6,7 @@
 #include "forwarder/sink.hpp"
 
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <random>
 #include <string>
@@ -62,6 +63,17 @@ public:
     // Per sink: whether its latest delivery attempt failed with a configuration problem (401, 403,
     // 404, listmonk's webhooks off), which retries alone will not fix. Safe from any thread.
     std::vector<std::pair<std::string, bool>> config_problems() const;
+
+    // Per sink, what its delivery attempts in this process came to, by class: how an outage looks
+    // (a run of temporary failures), how a broken setup looks (config), and what listmonk refused.
+    struct AttemptCounts {
+        std::string sink;
+        std::uint64_t delivered = 0;  // events the sink took
+        std::uint64_t temporary = 0;  // unreachable, timeout, 5xx, 429: retried with backoff
+        std::uint64_t config = 0;     // credentials, URL, a feature switched off: retried slowly
+        std::uint64_t refused = 0;    // the sink refused this event for good: dead letter
+    };
+    std::vector<AttemptCounts> attempt_counts() const;
 
 private:
     struct Worker;

@@ -33,17 +33,17 @@ nlohmann::json strip_nul(const nlohmann::json& value) {
     return value;
 }
 
-std::string string_field(const nlohmann::json& j, const char* key) {
+}  // namespace
+
+std::string stored_string(const nlohmann::json& j, const char* key) {
     auto it = j.find(key);
     return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
-}  // namespace
-
 std::string receiver_of(const Event& event) {
-    if (const std::string named = string_field(event.meta, "receiver"); !named.empty()) return named;
-    return std::string(dsn::receivers::receiver_of(string_field(event.meta, "remote_mta"), event.email,
-                                                   string_field(event.meta, "diagnostic")));
+    if (const std::string named = stored_string(event.meta, "receiver"); !named.empty()) return named;
+    return std::string(dsn::receivers::receiver_of(stored_string(event.meta, "remote_mta"), event.email,
+                                                   stored_string(event.meta, "diagnostic")));
 }
 
 nlohmann::json listmonk_body(const Event& event) {
@@ -78,13 +78,13 @@ nlohmann::json to_storage_json(const Event& e) {
 Event event_from_storage_json(const nlohmann::json& j) {
     Event e;
     if (!j.is_object()) return e;
-    e.idempotency_key = string_field(j, "idempotency_key");
-    e.email = string_field(j, "email");
-    e.subscriber_uuid = string_field(j, "subscriber_uuid");
-    e.campaign_uuid = string_field(j, "campaign_uuid");
-    e.type = string_field(j, "type");
-    e.source = string_field(j, "source");
-    e.created_at = string_field(j, "created_at");
+    e.idempotency_key = stored_string(j, "idempotency_key");
+    e.email = stored_string(j, "email");
+    e.subscriber_uuid = stored_string(j, "subscriber_uuid");
+    e.campaign_uuid = stored_string(j, "campaign_uuid");
+    e.type = stored_string(j, "type");
+    e.source = stored_string(j, "source");
+    e.created_at = stored_string(j, "created_at");
     auto meta = j.find("meta");
     if (meta != j.end() && meta->is_object()) e.meta = *meta;
     return e;

@@ -34,6 +34,9 @@ std::string dump_json(const nlohmann::json& value);
 
 // The outbox's stored form: every field, so a stored event reads back identical.
 nlohmann::json to_storage_json(const Event& event);
+// A stored object's string member, or "" when it is absent or not a string (stored rows are read
+// defensively: an outbox from another version or a hand edit must not throw in a delivery worker).
+std::string stored_string(const nlohmann::json& object, const char* key);
 Event event_from_storage_json(const nlohmann::json& stored);
 
 }  // namespace forwarder

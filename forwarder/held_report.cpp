@@ -1,14 +1,6 @@
 #include "forwarder/held_report.hpp"
 
 namespace forwarder {
-namespace {
-
-std::string text_of(const nlohmann::json& j, const char* key) {
-    auto it = j.find(key);
-    return it != j.end() && it->is_string() ? it->get<std::string>() : std::string{};
-}
-
-}  // namespace
 
 nlohmann::json to_storage_json(const HeldReport& held) {
     nlohmann::json events = nlohmann::json::array();
@@ -28,13 +20,13 @@ nlohmann::json to_storage_json(const HeldReport& held) {
 HeldReport held_report_from_storage_json(const nlohmann::json& j) {
     HeldReport held;
     if (!j.is_object()) return held;
-    held.key = text_of(j, "key");
-    held.reason = text_of(j, "reason");
-    held.why = text_of(j, "why");
-    held.source = text_of(j, "source");
-    held.queue_id = text_of(j, "queue_id");
-    held.dsn_message_id = text_of(j, "dsn_message_id");
-    held.created_at = text_of(j, "created_at");
+    held.key = stored_string(j, "key");
+    held.reason = stored_string(j, "reason");
+    held.why = stored_string(j, "why");
+    held.source = stored_string(j, "source");
+    held.queue_id = stored_string(j, "queue_id");
+    held.dsn_message_id = stored_string(j, "dsn_message_id");
+    held.created_at = stored_string(j, "created_at");
     if (auto it = j.find("recipients"); it != j.end() && it->is_number_unsigned()) held.recipients = it->get<std::size_t>();
     if (auto it = j.find("recipients_capped"); it != j.end() && it->is_boolean()) held.recipients_capped = it->get<bool>();
     if (auto it = j.find("events"); it != j.end() && it->is_array())

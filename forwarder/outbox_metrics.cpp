@@ -42,6 +42,21 @@ void add_outbox_metrics(metrics::Registry& registry, Outbox& outbox) {
     });
 }
 
+metrics::FamilySnapshot attempts_family(const std::vector<Dispatcher::AttemptCounts>& counts) {
+    metrics::FamilySnapshot family{"bounce_sink_attempts_total",
+                                   "Delivery attempts per sink in this process by result: delivered, temporary "
+                                   "(unreachable, timeout, 5xx, 429; retried), config (credentials, URL, webhooks "
+                                   "off; retried slowly), refused (dead letter).",
+                                   metrics::Type::counter, {"sink", "result"}, {}, {}};
+    for (const auto& c : counts) {
+        family.samples.push_back({{c.sink, "delivered"}, static_cast<double>(c.delivered)});
+        family.samples.push_back({{c.sink, "temporary"}, static_cast<double>(c.temporary)});
+        family.samples.push_back({{c.sink, "config"}, static_cast<double>(c.config)});
+        family.samples.push_back({{c.sink, "refused"}, static_cast<double>(c.refused)});
+    }
+    return family;
+}
+
 void add_sink_metrics(metrics::Registry& registry, const Dispatcher& dispatcher) {
     registry.add_collector([&dispatcher] {
         metrics::FamilySnapshot problem{"bounce_sink_config_problem",
@@ -50,7 +65,7 @@ void add_sink_metrics(metrics::Registry& registry, const Dispatcher& dispatcher)
                                         metrics::Type::gauge, {"sink"}, {}, {}};
         for (const auto& [sink, failing] : dispatcher.config_problems())
             problem.samples.push_back({{sink}, failing ? 1.0 : 0.0});
-        return std::vector<metrics::FamilySnapshot>{std::move(problem)};
+        return std::vector<metrics::FamilySnapshot>{std::move(problem), attempts_family(dispatcher.attempt_counts())};
     });
 }
 

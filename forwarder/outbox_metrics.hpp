@@ -13,11 +13,13 @@ namespace forwarder {
 void add_outbox_metrics(metrics::Registry& registry, Outbox& outbox);
 
 // Registers bounce_sink_config_problem{sink}: 1 while a sink's latest attempt failed with a
-// configuration problem, else 0. `dispatcher` must outlive every scrape of `registry`.
+// configuration problem, else 0; and bounce_sink_attempts_total{sink,result}. `dispatcher` must outlive every scrape of `registry`.
 void add_sink_metrics(metrics::Registry& registry, const Dispatcher& dispatcher);
 
 // The same families for given stats (what the collector renders; exposed for tests).
 std::vector<metrics::FamilySnapshot> outbox_families(const std::vector<SinkStats>& stats);
+// bounce_sink_attempts_total{sink,result} for Dispatcher::attempt_counts().
+metrics::FamilySnapshot attempts_family(const std::vector<Dispatcher::AttemptCounts>& counts);
 // bounce_outbox_held_reports{reason} for Outbox::held_counts().
 metrics::FamilySnapshot held_family(const std::map<std::string, std::size_t>& held);
 

@@ -1,5 +1,6 @@
 // bounce_sink_config_problem: 1 while a sink's latest attempt failed for its configuration (what
-// BounceSinkConfigProblem alerts on), back to 0 once it delivers again.
+// BounceSinkConfigProblem alerts on), back to 0 once it delivers again; bounce_sink_attempts_total
+// counts every attempt by its class.
 #include "forwarder/dispatcher.hpp"
 #include "forwarder/outbox.hpp"
 #include "forwarder/outbox_metrics.hpp"
@@ -19,13 +20,14 @@ namespace {
 // Answers as the test says: a 403-like configuration problem, a plain temporary failure, or success.
 class ScriptedSink : public Sink {
 public:
-    enum class Answer { config_problem, temporary, ok };
+    enum class Answer { config_problem, temporary, refused, ok };
     explicit ScriptedSink(std::atomic<Answer>& answer) : answer_(answer) {}
     const std::string& name() const override { return name_; }
     DeliveryResult deliver(const Event&) noexcept override {
         switch (answer_.load()) {
             case Answer::config_problem: return DeliveryResult::retry("403 Forbidden", true);
             case Answer::temporary: return DeliveryResult::retry("503 Service Unavailable");
+            case Answer::refused: return DeliveryResult::permanent("400 invalid email");
             case Answer::ok: break;
         }
         return DeliveryResult::ok();
@@ -67,5 +69,49 @@ TEST_CASE("the config-problem gauge follows the sink's latest answer", "[dispatc
     answer = ScriptedSink::Answer::ok;
     CHECK(test_support::wait_until([&] { return outbox.stats().front().delivered == 1; }, 20s));
     CHECK(shows(registry, "bounce_sink_config_problem{sink=\"mem\"} 0"));
+    dispatcher.stop();
+}
+
+namespace {
+// The number a rendered page gives one series, or -1 when the series is absent.
+double value_of(metrics::Registry& registry, const std::string& series) {
+    const std::string page = registry.render();
+    const auto at = page.find("\n" + series + " ");
+    if (at == std::string::npos) return -1;
+    return std::stod(page.substr(at + series.size() + 2));
+}
+}  // namespace
+
+TEST_CASE("every delivery attempt is counted under its class", "[dispatcher][metrics]") {
+    TempDir dir;
+    Outbox outbox(dir.file("outbox.sqlite"), {"mem"});
+    std::atomic<ScriptedSink::Answer> answer{ScriptedSink::Answer::temporary};
+    std::vector<std::unique_ptr<Sink>> sinks;
+    sinks.push_back(std::make_unique<ScriptedSink>(answer));
+    DispatcherOptions options;
+    options.retry = {5ms, 20ms, 5ms};
+    options.poll = 10ms;
+    options.probe_interval = 20ms;
+    Dispatcher dispatcher(outbox, std::move(sinks), options);
+    metrics::Registry registry;
+    add_sink_metrics(registry, dispatcher);
+    const auto count = [&](const std::string& result) {
+        return value_of(registry, "bounce_sink_attempts_total{sink=\"mem\",result=\"" + result + "\"}");
+    };
+    for (const char* result : {"delivered", "temporary", "config", "refused"}) CHECK(count(result) == 0);
+
+    dispatcher.start();
+    outbox.enqueue({test_support::sample_event("one")});
+    CHECK(test_support::wait_until([&] { return count("temporary") >= 2; }, 20s));
+    answer = ScriptedSink::Answer::config_problem;
+    CHECK(test_support::wait_until([&] { return count("config") >= 1; }, 20s));
+    answer = ScriptedSink::Answer::ok;
+    CHECK(test_support::wait_until([&] { return count("delivered") == 1; }, 20s));
+    answer = ScriptedSink::Answer::refused;
+    outbox.enqueue({test_support::sample_event("two")});
+    CHECK(test_support::wait_until([&] { return count("refused") == 1; }, 20s));
+    CHECK(outbox.stats().front().dead == 1);
+    // Only the one event was refused, and nothing was delivered twice.
+    CHECK(count("delivered") == 1);
     dispatcher.stop();
 }
