@@ -18,6 +18,11 @@ Outcome Outcome::accepted(std::vector<forwarder::Event> events, std::string mess
 }
 Outcome Outcome::ignored(std::string message) { return with(200, "ignored: " + message); }
 Outcome Outcome::bad_request(std::string message) { return with(400, std::move(message)); }
+Outcome Outcome::of_batch(std::vector<forwarder::Event> events, std::size_t refused, std::string nothing_relevant) {
+    if (!events.empty()) return accepted(std::move(events));
+    if (refused > 0) return bad_request("no event with an address listmonk accepts");
+    return ignored(std::move(nothing_relevant));
+}
 Outcome Outcome::unauthorized(std::string message) { return with(401, std::move(message)); }
 Outcome Outcome::forbidden(std::string message) { return with(403, std::move(message)); }
 Outcome Outcome::unavailable(std::string message) { return with(503, std::move(message)); }

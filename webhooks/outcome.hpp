@@ -27,6 +27,10 @@ struct Outcome {
     static Outcome accepted(std::vector<forwarder::Event> events, std::string message = "accepted");
     static Outcome ignored(std::string message);
     static Outcome bad_request(std::string message);
+    // A batch provider's verdict: the events it normalized, else 400 when every relevant item named an
+    // address listmonk would refuse (the provider should see the error, not a silent drop), else
+    // "ignored: <nothing_relevant>".
+    static Outcome of_batch(std::vector<forwarder::Event> events, std::size_t refused, std::string nothing_relevant);
     static Outcome unauthorized(std::string message);  // 401: credentials missing or wrong
     static Outcome forbidden(std::string message);     // 403: signature/MAC/allowlist failure
     static Outcome unavailable(std::string message);   // 503: our side cannot take it now; provider retries

@@ -96,9 +96,7 @@ public:
             if (event) events.push_back(std::move(*event));
             else ++refused;
         }
-        if (events.empty() && refused > 0) return Outcome::bad_request("no event with an address listmonk accepts");
-        if (events.empty()) return Outcome::ignored("no bounce or complaint delivery reports");
-        return Outcome::accepted(std::move(events));
+        return Outcome::of_batch(std::move(events), refused, "no bounce or complaint delivery reports");
     }
 
 private:
