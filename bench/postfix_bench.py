@@ -41,30 +41,12 @@ BOUNCE_MILTER = "bounce-milter"
 BASELINE = "bounce-milter (baseline)"
 WAIT = 60.0
 
-
-class Failure(Exception):
-    pass
-
-
-def log(msg):
-    print(msg, flush=True)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "e2e"))
+from e2e_support import Failure, free_port, log, wait_until  # noqa: E402
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for(what, condition, timeout=WAIT, interval=0.05):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise Failure("timed out after %.0fs waiting for %s" % (timeout, what))
-        time.sleep(interval)
+def wait_for(what, condition, timeout=WAIT):
+    return wait_until(what, condition, timeout, interval=0.05)
 
 
 def can_connect(spec):

@@ -45,6 +45,46 @@ def wait_for(predicate, timeout, what, interval=0.05):
     raise AssertionError("timed out after %.0f s waiting for %s" % (timeout, what))
 
 
+class Failure(Exception):
+    """A check of an end-to-end test failed; main() reports it and exits 1."""
+
+
+def log(msg):
+    print(msg, flush=True)
+
+
+def wait_until(what, condition, timeout=30.0, interval=0.1):
+    """condition()'s first true value, polled until `timeout` seconds; Failure naming `what` after that."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise Failure("timed out after %.0fs waiting for %s" % (timeout, what))
+        time.sleep(interval)
+
+
+def preflight(why_root, tools):
+    """What every test that drives a real MTA checks first. Returns the exit status to end with (77 =
+    skipped: not root; 1 = a tool is missing) or None to go on. From then on SIGTERM (CTest's timeout),
+    SIGINT and SIGHUP raise SystemExit, so the test's finally: blocks still stop the MTA and daemons
+    (Postfix's master daemon would otherwise outlive the test)."""
+    if os.geteuid() != 0:
+        print("SKIP: needs root (%s)" % why_root)
+        return 77
+    for tool in tools:
+        if shutil.which(tool) is None:
+            print("FAIL: %s not installed (packaging/install-deps.sh installs it)" % tool)
+            return 1
+
+    def terminate(signum, _frame):
+        raise SystemExit("terminated by signal %d" % signum)
+    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(sig, terminate)
+    return None
+
+
 class Redis:
     """Just enough RESP2 to run commands and read replies."""
 

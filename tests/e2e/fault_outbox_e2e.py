@@ -26,12 +26,10 @@ Usage: fault_outbox_e2e.py --build BUILD_DIR
 
 import argparse
 import collections
-import json
 import os
 import pwd
 import re
 import shutil
-import signal
 import smtplib
 import subprocess
 import sys
@@ -40,7 +38,7 @@ import time
 import uuid
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from e2e_support import PrivatePostfix, complete_json_lines, Processes, listmonk_admin, start_fake_listmonk, wait_for  # noqa: E402
+from e2e_support import PrivatePostfix, complete_json_lines, Processes, listmonk_admin, start_fake_listmonk, wait_for, log, preflight  # noqa: E402
 from gen_bounces import bounces  # noqa: E402
 from milter_process import MilterProcess, OutboxView  # noqa: E402
 from retrying_sender import Message, RetryingSender, as_smtp_data  # noqa: E402
@@ -272,18 +270,9 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", required=True)
     args = ap.parse_args()
-    if os.geteuid() != 0:
-        print("SKIP: needs root (private Postfix instance, chattr)")
-        return 77
-    for tool in ("postfix", "postconf", "script", "chattr", "setpriv", "prlimit"):
-        if shutil.which(tool) is None:
-            print("FAIL: %s not installed (packaging/install-deps.sh installs it)" % tool)
-            return 1
-
-    def terminate(signum, _frame):
-        raise SystemExit("terminated by signal %d" % signum)
-    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
-        signal.signal(sig, terminate)
+    status = preflight("private Postfix instance, chattr", ("postfix", "postconf", "script", "chattr", "setpriv", "prlimit"))
+    if status is not None:
+        return status
 
     tmp = tempfile.mkdtemp(prefix="bm-fault-outbox-")
     os.chmod(tmp, 0o755)  # the postfix and milter users must traverse it

@@ -25,13 +25,12 @@ import collections
 import os
 import re
 import shutil
-import signal
 import sys
 import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from e2e_support import PrivatePostfix, Processes, listmonk_admin, start_fake_listmonk, wait_for  # noqa: E402
+from e2e_support import PrivatePostfix, Processes, listmonk_admin, start_fake_listmonk, wait_for, log, preflight  # noqa: E402
 from gen_bounces import bounces  # noqa: E402
 from milter_process import MilterProcess, OutboxView  # noqa: E402
 from retrying_sender import Message, RetryingSender, as_smtp_data  # noqa: E402
@@ -171,18 +170,9 @@ def main():
     ap.add_argument("--build", required=True)
     ap.add_argument("--count", type=int, default=300)
     args = ap.parse_args()
-    if os.geteuid() != 0:
-        print("SKIP: needs root (private Postfix instance)")
-        return 77
-    for tool in ("postfix", "postconf", "script"):
-        if shutil.which(tool) is None:
-            print("FAIL: %s not installed (packaging/install-deps.sh installs it)" % tool)
-            return 1
-
-    def terminate(signum, _frame):
-        raise SystemExit("terminated by signal %d" % signum)
-    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
-        signal.signal(sig, terminate)
+    status = preflight("private Postfix instance", ("postfix", "postconf", "script"))
+    if status is not None:
+        return status
 
     tmp = tempfile.mkdtemp(prefix="bm-fault-kill-")
     os.chmod(tmp, 0o755)  # the postfix and milter users must traverse it

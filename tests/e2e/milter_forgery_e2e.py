@@ -35,16 +35,12 @@ import time
 import uuid
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from e2e_support import PrivatePostfix, dsn_variant, wait_for  # noqa: E402
+from e2e_support import PrivatePostfix, dsn_variant, wait_for, log, preflight  # noqa: E402
 
 DOMAIN = "lists.example.com"
 BOUNCES = "bounces@" + DOMAIN
 ATTACKER = "someone@attacker.example"
 HANG_BOUND = 60.0  # seconds: not a performance assertion, only a guard against a hang
-
-
-def log(msg):
-    print(msg, flush=True)
 
 
 def forged_dsn(count, tag):
@@ -276,18 +272,9 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", required=True)
     args = ap.parse_args()
-    if os.geteuid() != 0:
-        print("SKIP: needs root (private Postfix instance)")
-        return 77
-    for tool in ("postfix", "postconf", "script"):
-        if shutil.which(tool) is None:
-            print("FAIL: %s not installed (packaging/install-deps.sh installs it)" % tool)
-            return 1
-
-    def terminate(signum, _frame):
-        raise SystemExit("terminated by signal %d" % signum)
-    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
-        signal.signal(sig, terminate)
+    status = preflight("private Postfix instance", ("postfix", "postconf", "script"))
+    if status is not None:
+        return status
     h = Harness(os.path.abspath(args.build))
     try:
         run(h)

@@ -22,14 +22,10 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from e2e_support import PrivatePostfix, wait_for  # noqa: E402
+from e2e_support import PrivatePostfix, wait_for, log, preflight  # noqa: E402
 from milter_load_e2e import DOMAIN, Load, can_connect_unix, file_events, read, write_milter_config  # noqa: E402
 
 LEAK_KINDS = ("definitely lost", "indirectly lost", "possibly lost", "still reachable")
-
-
-def log(msg):
-    print(msg, flush=True)
 
 
 def leak_summary(valgrind_log):
@@ -135,19 +131,11 @@ def main():
     ap.add_argument("--sessions", type=int, default=4, help="parallel SMTP sessions")
     ap.add_argument("--keep-log", help="copy the last run's valgrind log here")
     args = ap.parse_args()
-    if os.geteuid() != 0:
-        print("SKIP: needs root (private Postfix instance)")
-        return 77
-    for tool in ("postfix", "smtp-source", "valgrind", "script"):
-        if shutil.which(tool) is None:
-            print("FAIL: %s not installed" % tool)
-            return 1
+    status = preflight("private Postfix instance", ("postfix", "smtp-source", "valgrind", "script"))
+    if status is not None:
+        return status
     args.build = os.path.abspath(args.build)
 
-    def terminate(signum, _frame):
-        raise SystemExit("terminated by signal %d" % signum)
-    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
-        signal.signal(sig, terminate)
 
     results = []
     failed = []

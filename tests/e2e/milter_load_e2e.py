@@ -29,7 +29,6 @@ Needs root and the postfix package (smtp-source). Usage: milter_load_e2e.py --bu
 
 import argparse
 import collections
-import json
 import os
 import re
 import shutil
@@ -45,7 +44,7 @@ import time
 import uuid
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from e2e_support import PrivatePostfix, complete_json_lines, dsn_variant, wait_for  # noqa: E402
+from e2e_support import PrivatePostfix, complete_json_lines, dsn_variant, wait_for, Failure, log, preflight  # noqa: E402
 
 DOMAIN = "lists.example.com"
 BOUNCE_ADDRESS = "bounces@" + DOMAIN
@@ -65,14 +64,6 @@ def postfix_load_settings(sessions):
         "smtpd_client_connection_count_limit": "0",
         # (in_flow_delay = 0 is PrivatePostfix's default: discarded mail returns no flow-control tokens.)
     }
-
-
-def log(msg):
-    print(msg, flush=True)
-
-
-class Failure(Exception):
-    pass
 
 
 # --- the milter ------------------------------------------------------------------------------------
@@ -557,19 +548,11 @@ def main():
     ap.add_argument("--max-rss-mib", type=int, default=512, help="limit for the milter's peak RSS")
     ap.add_argument("--max-growth-mib", type=int, default=32, help="limit for RSS growth after the warm-up")
     args = ap.parse_args()
-    if os.geteuid() != 0:
-        print("SKIP: needs root (private Postfix instance)")
-        return 77
-    for tool in ("postfix", "postconf", "postqueue", "smtp-source", "script"):
-        if shutil.which(tool) is None:
-            print("FAIL: %s not installed (packaging/install-deps.sh installs it)" % tool)
-            return 1
+    status = preflight("private Postfix instance", ("postfix", "postconf", "postqueue", "smtp-source", "script"))
+    if status is not None:
+        return status
     args.build = os.path.abspath(args.build)
 
-    def terminate(signum, _frame):
-        raise SystemExit("terminated by signal %d" % signum)
-    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
-        signal.signal(sig, terminate)
     tmp = tempfile.mkdtemp(prefix="bm-load-")
     os.chmod(tmp, 0o755)  # the postfix user must traverse it
     cleanup = []

@@ -42,32 +42,12 @@ import urllib.request
 import uuid
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from e2e_support import DSN_FIXTURE_CAMPAIGN, complete_json_lines, PrivatePostfix, dsn_variant, free_port  # noqa: E402
+from e2e_support import DSN_FIXTURE_CAMPAIGN, complete_json_lines, PrivatePostfix, dsn_variant, free_port, Failure, log, preflight, wait_until  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 HUMAN = os.path.join(HERE, "..", "fixtures", "milter", "human-reply.eml")
 DOMAIN = "lists.example.com"
 STREAM = "listmonk:bounces"
-WAIT = 30.0  # upper bound for any single condition
-
-
-class Failure(Exception):
-    pass
-
-
-def log(msg):
-    print(msg, flush=True)
-
-
-def wait_for(what, condition, timeout=WAIT, interval=0.1):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise Failure("timed out after %.0fs waiting for %s" % (timeout, what))
-        time.sleep(interval)
 
 
 class Harness:
@@ -123,7 +103,7 @@ class Harness:
     def start_redis(self):
         self.start("redis", ["redis-server", "--port", str(self.redis_port), "--bind", "127.0.0.1",
                              "--save", "", "--appendonly", "no", "--dir", self.tmp])
-        wait_for("redis", lambda: self.redis("PING") == "PONG")
+        wait_until("redis", lambda: self.redis("PING") == "PONG")
 
     def redis(self, *args):
         r = subprocess.run(["redis-cli", "-p", str(self.redis_port), "--raw"] + list(args),
@@ -134,7 +114,7 @@ class Harness:
         port_file = os.path.join(self.tmp, "listmonk.port")
         self.start("listmonk", [sys.executable, os.path.join(HERE, "fake_listmonk.py"), "--port", "0",
                                 "--port-file", port_file, "--user", "bounce-milter", "--token", "e2e-token"])
-        wait_for("fake listmonk port", lambda: os.path.exists(port_file) and open(port_file).read().strip())
+        wait_until("fake listmonk port", lambda: os.path.exists(port_file) and open(port_file).read().strip())
         self.listmonk_port = int(open(port_file).read().strip())
 
     def listmonk(self, path, body=None):
@@ -184,7 +164,7 @@ listen = "127.0.0.1:%(mport)d"
         # postfix user connect to the root-owned socket.
         self.start("milter", [os.path.join(self.build, "bounce-milter"), "-f", "--allow-root", "-c", config],
                    preexec_fn=lambda: os.umask(0))
-        wait_for("milter socket", lambda: self.milter_listening())
+        wait_until("milter socket", lambda: self.milter_listening())
 
     def milter_listening(self):
         if self.procs["milter"].poll() is not None:
@@ -322,24 +302,24 @@ def run(h):
             duplicate = (sub, dsn)
     discarded.append(h.send("", [verp(duplicate[0])], duplicate[1]))
     for qid in discarded:
-        wait_for("milter-discard of %s" % qid,
-                 lambda: any("milter-discard" in l for l in h.maillog_lines(qid)))
+        wait_until("milter-discard of %s" % qid,
+                   lambda: any("milter-discard" in l for l in h.maillog_lines(qid)))
     log("ok 1 - %d DSNs (one repeated) discarded by the milter" % len(discarded))
 
     # 2. Human reply delivered; mixed recipients: only the ordinary recipient gets it.
     with open(HUMAN) as f:
         human = f.read().replace("\r\n", "\n").replace("\n", "\r\n")
     qid = h.send("alice@dest.example", [verp(str(uuid.uuid4()))], human)
-    wait_for("delivery of the human reply %s" % qid,
-             lambda: any("status=sent" in l for l in h.maillog_lines(qid)))
+    wait_until("delivery of the human reply %s" % qid,
+               lambda: any("status=sent" in l for l in h.maillog_lines(qid)))
     if any("milter-discard" in l for l in h.maillog_lines(qid)):
         raise Failure("the human reply was discarded")
     sub = str(uuid.uuid4())
     dsn, rcpt = make_dsn(sub)
     expected[sub] = rcpt
     qid = h.send("", [verp(sub), "postmaster@%s" % DOMAIN], dsn)
-    wait_for("delivery of the mixed message %s" % qid,
-             lambda: any("to=<postmaster@%s>" % DOMAIN in l and "status=sent" in l for l in h.maillog_lines(qid)))
+    wait_until("delivery of the mixed message %s" % qid,
+               lambda: any("to=<postmaster@%s>" % DOMAIN in l and "status=sent" in l for l in h.maillog_lines(qid)))
     time.sleep(0.5)
     if any("to=<%s>" % verp(sub) in l for l in h.maillog_lines(qid)):
         raise Failure("the bounce copy of a mixed-recipient message was delivered: %s" % h.maillog_lines(qid))
@@ -369,7 +349,7 @@ def run(h):
             by_receiver[found.group(1)] = by_receiver.get(found.group(1), 0) + v
     if by_receiver != {"google": 1, "microsoft": 1, "other": 4}:
         raise Failure("bounces by receiver: %s (want google 1, microsoft 1, other 4 with the repeat)" % by_receiver)
-    wait_for("the file sink to have the 5 distinct events", lambda: len(h.file_events()) == 5)
+    wait_until("the file sink to have the 5 distinct events", lambda: len(h.file_events()) == 5)
     file_receivers = sorted(e.get("meta", {}).get("receiver", "") for e in h.file_events())
     if file_receivers != ["google", "microsoft", "other", "other", "other"]:
         raise Failure("meta.receiver of the file events: %s" % file_receivers)
@@ -377,7 +357,7 @@ def run(h):
         "bounces by receiver %s, the same in the events' meta" % by_receiver)
 
     # 3. listmonk down for a while.
-    wait_for("listmonk to have the first events", lambda: len(h.listmonk_bounces()) == len(expected))
+    wait_until("listmonk to have the first events", lambda: len(h.listmonk_bounces()) == len(expected))
     # 500s, as from a crashed or restarting listmonk behind a proxy: retried with the normal backoff.
     h.listmonk("/__admin", {"mode": "error500"})
     down_subs = []
@@ -387,13 +367,13 @@ def run(h):
         h.send("", [verp(sub)], dsn)
         expected[sub] = rcpt
         down_subs.append(sub)
-    wait_for("Redis and the file while listmonk is down",
-             lambda: all(count_by(h.redis_entries(), "subscriber_uuid", s) == 1 and
+    wait_until("Redis and the file while listmonk is down",
+               lambda: all(count_by(h.redis_entries(), "subscriber_uuid", s) == 1 and
                          count_by(h.file_events(), "subscriber_uuid", s) == 1 for s in down_subs))
-    wait_for("/metrics to show listmonk's 2 held-back events",
-             lambda: h.metrics().get('bounce_outbox_depth{sink="listmonk"}') == 2 and
-             h.metrics().get('bounce_outbox_depth{sink="file"}') == 0 and
-             h.metrics().get('bounce_outbox_oldest_pending_age_seconds{sink="listmonk"}', 0) > 0)
+    wait_until("/metrics to show listmonk's 2 held-back events",
+               lambda: h.metrics().get('bounce_outbox_depth{sink="listmonk"}') == 2 and
+               h.metrics().get('bounce_outbox_depth{sink="file"}') == 0 and
+               h.metrics().get('bounce_outbox_oldest_pending_age_seconds{sink="listmonk"}', 0) > 0)
     time.sleep(2.0)
     got = h.listmonk_bounces()
     if any(count_by(got, "subscriber_uuid", s) for s in down_subs):
@@ -401,11 +381,11 @@ def run(h):
     if h.listmonk("/__admin/count")["requests"] <= len(got):
         raise Failure("no delivery attempt reached listmonk while it was down")
     h.listmonk("/__admin", {"mode": "normal"})
-    wait_for("listmonk to receive the held-back events after it is back",
-             lambda: all(count_by(h.listmonk_bounces(), "subscriber_uuid", s) == 1 for s in down_subs), timeout=60)
-    wait_for("/metrics to show listmonk's queue empty",
-             lambda: h.metrics().get('bounce_outbox_depth{sink="listmonk"}') == 0 and
-             h.metrics().get('bounce_outbox_deliveries{sink="listmonk",state="delivered"}') == len(expected))
+    wait_until("listmonk to receive the held-back events after it is back",
+               lambda: all(count_by(h.listmonk_bounces(), "subscriber_uuid", s) == 1 for s in down_subs), timeout=60)
+    wait_until("/metrics to show listmonk's queue empty",
+               lambda: h.metrics().get('bounce_outbox_depth{sink="listmonk"}') == 0 and
+               h.metrics().get('bounce_outbox_deliveries{sink="listmonk",state="delivered"}') == len(expected))
     log("ok 3 - listmonk outage: events held back and delivered after recovery (outbox gauges followed)")
 
     # 4. Postfix's own bounce, through non_smtpd_milters.
@@ -418,11 +398,11 @@ def run(h):
     discards_before = discards_from_null_sender()
     h.send(verp(sub), ["user@dead.example"], original)
     expected[sub] = "user@dead.example"
-    wait_for("Postfix's own bounce to be captured",
-             lambda: count_by(h.file_events(), "subscriber_uuid", sub) == 1)
-    wait_for("the internal bounce to be discarded",
-             lambda: "sender non-delivery notification" in h.maillog_text() and
-             discards_from_null_sender() > discards_before)
+    wait_until("Postfix's own bounce to be captured",
+               lambda: count_by(h.file_events(), "subscriber_uuid", sub) == 1)
+    wait_until("the internal bounce to be discarded",
+               lambda: "sender non-delivery notification" in h.maillog_text() and
+               discards_from_null_sender() > discards_before)
     log("ok 4 - Postfix's own bounce captured via non_smtpd_milters and discarded")
 
     # 5. Milter down: 4xx, nothing accepted; after a restart the retry is captured.
@@ -454,7 +434,7 @@ def run(h):
         return len(lm) == len(rd) == len(fl) == len(expected) and \
             all(count_by(x, "subscriber_uuid", s) == 1 for s in expected for x in (lm, rd, fl))
     try:
-        wait_for("every event exactly once in listmonk, Redis and the file", all_delivered, timeout=60)
+        wait_until("every event exactly once in listmonk, Redis and the file", all_delivered, timeout=60)
     except Failure:
         lm, rd, fl = h.listmonk_bounces(), h.redis_entries(), h.file_events()
         raise Failure("expected %d events; listmonk %d, redis %d, file %d" % (len(expected), len(lm), len(rd), len(fl)))
@@ -482,19 +462,9 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", required=True)
     args = ap.parse_args()
-    if os.geteuid() != 0:
-        print("SKIP: needs root (private Postfix instance)")
-        return 77
-    for tool in ("postfix", "postconf", "redis-server", "redis-cli", "script"):
-        if shutil.which(tool) is None:
-            print("FAIL: %s not installed (packaging/install-deps.sh installs it)" % tool)
-            return 1
-    # A test runner's timeout sends SIGTERM: turn it into an exception so the cleanup below still stops
-    # Postfix, Redis and the milter (Postfix's master daemon would otherwise outlive the test).
-    def terminate(signum, _frame):
-        raise SystemExit("terminated by signal %d" % signum)
-    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
-        signal.signal(sig, terminate)
+    status = preflight("private Postfix instance", ("postfix", "postconf", "redis-server", "redis-cli", "script"))
+    if status is not None:
+        return status
     h = Harness(os.path.abspath(args.build))
     started = time.monotonic()
     try:

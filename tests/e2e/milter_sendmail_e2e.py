@@ -42,7 +42,7 @@ import urllib.request
 import uuid
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from e2e_support import DSN_FIXTURE_CAMPAIGN, dsn_variant, free_port, start_fake_listmonk, Processes  # noqa: E402
+from e2e_support import DSN_FIXTURE_CAMPAIGN, dsn_variant, free_port, start_fake_listmonk, Processes, Failure, log, preflight, wait_until  # noqa: E402
 from sendmail_kit import KitError, PrivateSendmail, ensure_kit  # noqa: E402
 from smtp_sink import SmtpSink  # noqa: E402
 
@@ -50,26 +50,6 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 HUMAN = os.path.join(HERE, "..", "fixtures", "milter", "human-reply.eml")
 DOMAIN = "lists.example.com"
 DEAD = "dead.example"
-WAIT = 30.0
-
-
-class Failure(Exception):
-    pass
-
-
-def log(msg):
-    print(msg, flush=True)
-
-
-def wait_for(what, condition, timeout=WAIT, interval=0.1):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise Failure("timed out after %.0fs waiting for %s" % (timeout, what))
-        time.sleep(interval)
 
 
 def verp(subscriber):
@@ -159,7 +139,7 @@ path = "%(events)s"
     def start_milter(self, config):
         self.milter = self.procs.start([os.path.join(self.build, "bounce-milter"), "-f", "--allow-root", "-c", config],
                                        os.path.join(self.tmp, "milter.log"))
-        wait_for("the milter's socket", self.milter_listening)
+        wait_until("the milter's socket", self.milter_listening)
 
     def milter_listening(self):
         if self.milter.poll() is not None:
@@ -290,7 +270,7 @@ def run(h, kit):
         if len(expected) == 1:
             repeated = (sub, dsn)
     h.to_mx("", [verp(repeated[0])], repeated[1])
-    wait_for("the 4 DSNs in the file", lambda: all(count_by(h.file_events(), "subscriber_uuid", s) == 1
+    wait_until("the 4 DSNs in the file", lambda: all(count_by(h.file_events(), "subscriber_uuid", s) == 1
                                                    for s in expected))
     for e in h.file_events():
         if e["meta"].get("queue_id") != queue_ids[e["subscriber_uuid"]]:
@@ -303,20 +283,20 @@ def run(h, kit):
         human = f.read().replace("\r\n", "\n").replace("\n", "\r\n")
     human_rcpt = verp(str(uuid.uuid4()))
     h.to_mx("alice@dest.example", [human_rcpt], human)
-    wait_for("delivery of the human reply", lambda: h.delivered_to(human_rcpt))
+    wait_until("delivery of the human reply", lambda: h.delivered_to(human_rcpt))
     sub = str(uuid.uuid4())
     dsn, rcpt = make_dsn(sub)
     expected[sub] = rcpt
     postmaster = "postmaster@%s" % DOMAIN
     h.to_mx("", [verp(sub), postmaster], dsn)
-    mixed = wait_for("delivery of the mixed message to postmaster", lambda: h.delivered_to(postmaster))
+    mixed = wait_until("delivery of the mixed message to postmaster", lambda: h.delivered_to(postmaster))
     if mixed[0]["recipients"] != [postmaster]:
         raise Failure("the mixed message went to %s, want only %s" % (mixed[0]["recipients"], postmaster))
-    wait_for("the mixed message's event", lambda: count_by(h.file_events(), "subscriber_uuid", sub) == 1)
+    wait_until("the mixed message's event", lambda: count_by(h.file_events(), "subscriber_uuid", sub) == 1)
     log("ok 2 - human reply delivered; mixed recipients: only postmaster got it, the bounce recorded")
 
     # 3. listmonk down for a while.
-    wait_for("listmonk to have the first events", lambda: len(h.listmonk_bounces()) == len(expected))
+    wait_until("listmonk to have the first events", lambda: len(h.listmonk_bounces()) == len(expected))
     h.listmonk("/__admin", {"mode": "error500"})
     down = []
     for _ in range(2):
@@ -325,16 +305,16 @@ def run(h, kit):
         h.to_mx("", [verp(sub)], dsn)
         expected[sub] = rcpt
         down.append(sub)
-    wait_for("the file while listmonk is down",
-             lambda: all(count_by(h.file_events(), "subscriber_uuid", s) == 1 for s in down))
+    wait_until("the file while listmonk is down",
+               lambda: all(count_by(h.file_events(), "subscriber_uuid", s) == 1 for s in down))
     answered = len(h.listmonk_bounces())
-    wait_for("a refused delivery attempt at listmonk",
-             lambda: h.listmonk("/__admin/count")["requests"] > answered)
+    wait_until("a refused delivery attempt at listmonk",
+               lambda: h.listmonk("/__admin/count")["requests"] > answered)
     if any(count_by(h.listmonk_bounces(), "subscriber_uuid", s) for s in down):
         raise Failure("listmonk was down but recorded an event")
     h.listmonk("/__admin", {"mode": "normal"})
-    wait_for("listmonk to receive the held-back events",
-             lambda: all(count_by(h.listmonk_bounces(), "subscriber_uuid", s) == 1 for s in down), timeout=60)
+    wait_until("listmonk to receive the held-back events",
+               lambda: all(count_by(h.listmonk_bounces(), "subscriber_uuid", s) == 1 for s in down), timeout=60)
     log("ok 3 - listmonk outage: events held back and delivered after it recovered")
 
     # 4. Sendmail's own DSN: a campaign message refused by the next hop, bounced by the outbound Sendmail
@@ -347,8 +327,8 @@ def run(h, kit):
     refused_rcpt = "user-%s@%s" % (sub[:8], DEAD)
     h.send(h.outbound.port, verp(sub), [refused_rcpt], campaign)
     expected[sub] = refused_rcpt
-    event = wait_for("Sendmail's own DSN to be captured",
-                     lambda: [e for e in h.file_events() if e.get("subscriber_uuid") == sub])[0]
+    event = wait_until("Sendmail's own DSN to be captured",
+                       lambda: [e for e in h.file_events() if e.get("subscriber_uuid") == sub])[0]
     if event.get("email") != refused_rcpt or event.get("type") != "hard":
         raise Failure("Sendmail's DSN gave %s, want a hard bounce of %s" % (event, refused_rcpt))
     if refused_rcpt not in h.sink.refused:
@@ -385,7 +365,7 @@ def run(h, kit):
         return len(lm) == len(fl) == len(expected) and \
             all(count_by(x, "subscriber_uuid", s) == 1 for s in expected for x in (lm, fl))
     try:
-        wait_for("every event exactly once in listmonk and the file", all_delivered, timeout=60)
+        wait_until("every event exactly once in listmonk and the file", all_delivered, timeout=60)
     except Failure:
         raise Failure("expected %d events; listmonk %d, file %d" %
                       (len(expected), len(h.listmonk_bounces()), len(h.file_events())))
@@ -396,7 +376,7 @@ def run(h, kit):
     delivered = sorted(tuple(m["recipients"]) for m in h.sink.snapshot())
     if delivered != sorted([(human_rcpt,), (postmaster,)]):
         raise Failure("the mailbox host got %s, want only the human reply and postmaster's copy" % delivered)
-    wait_for("both Sendmail queues to be empty", lambda: not h.mx.queued() and not h.outbound.queued())
+    wait_until("both Sendmail queues to be empty", lambda: not h.mx.queued() and not h.outbound.queued())
     rc = h.stop_milter()
     if rc != 0:
         raise Failure("bounce-milter exited with %s on its final SIGTERM" % rc)
@@ -410,18 +390,9 @@ def main():
     ap.add_argument("--source", required=True)
     ap.add_argument("--socket", choices=("unix", "inet"), required=True)
     args = ap.parse_args()
-    if os.geteuid() != 0:
-        print("SKIP: needs root (Sendmail runs as root, as installed)")
-        return 77
-    for tool in ("apt-get", "dpkg-deb", "m4"):
-        if shutil.which(tool) is None:
-            print("FAIL: %s not installed (packaging/install-deps.sh installs it)" % tool)
-            return 1
-
-    def terminate(signum, _frame):
-        raise SystemExit("terminated by signal %d" % signum)
-    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
-        signal.signal(sig, terminate)
+    status = preflight("Sendmail runs as root, as installed", ("apt-get", "dpkg-deb", "m4"))
+    if status is not None:
+        return status
     started = time.monotonic()
     try:
         kit = ensure_kit(args.build)
