@@ -149,7 +149,15 @@ def postfix_own_bounce_is_delivered(postfix, milter):
     if any(" %s: " % bounce_qid in l and "milter-discard" in l for l in postfix.maillog_text().splitlines()):
         raise AssertionError("Postfix's own bounce %s was discarded although the outbox could not store it"
                              % bounce_qid)
-    accepted = [l for l in milter.log_text().splitlines() if "outbox failed" in l and "internal=yes" in l]
+    # Postfix may deliver before the milter's log line reaches the file (it is written after the verdict
+    # went back, and a sanitized milter is slow): wait for the line, then check there is exactly one.
+    def accepted_lines():
+        return [l for l in milter.log_text().splitlines() if "outbox failed" in l and "internal=yes" in l]
+    try:
+        wait_for(accepted_lines, 15, "the milter's 'outbox failed ... internal=yes' log line")
+    except AssertionError:
+        pass  # reported below with what the log holds
+    accepted = accepted_lines()
     if len(accepted) != 1 or "action=accept" not in accepted[0]:
         raise AssertionError("expected one 'outbox failed ... action=accept internal=yes' line, got %s" % accepted)
     log("ok - Postfix's own bounce %s met the failing outbox: accepted (not tempfailed) and delivered to the "
@@ -218,8 +226,15 @@ path = "%s"
                                lambda: milter.set_file_size_limit(None),
                                while_failing=lambda: postfix_own_bounce_is_delivered(postfix, milter))
 
-        # One error line per bounce the milter could not store, and no other refusal.
-        failed_lines = [l for l in milter.log_text().splitlines() if "outbox failed" in l and "action=tempfail" in l]
+        # One error line per bounce the milter could not store, and no other refusal. The log reaches its
+        # file through a copying thread, a moment after the client saw the 451: wait for the count first.
+        def failed_lines_now():
+            return [l for l in milter.log_text().splitlines() if "outbox failed" in l and "action=tempfail" in l]
+        try:
+            wait_for(lambda: len(failed_lines_now()) >= tempfails, 15, "%d 'outbox failed' log lines" % tempfails)
+        except AssertionError:
+            pass  # reported below with the count the log holds
+        failed_lines = failed_lines_now()
         if len(failed_lines) != tempfails:
             raise AssertionError("the clients saw %d tempfails but the milter logged %d 'outbox failed' errors"
                                  % (tempfails, len(failed_lines)))
