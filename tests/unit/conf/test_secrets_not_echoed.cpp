@@ -2,6 +2,7 @@
 // name the problem without repeating a password or token.
 #include "conf/config.hpp"
 #include "conf/redact_url.hpp"
+#include "conf/redis_url.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -131,6 +132,21 @@ TEST_CASE("redact_url hides what the redis url parser would use as the password"
     // An '@' past the first '/' may end a password holding a '/': hidden rather than guessed.
     CHECK(redact_url("http://host/x@y") == "http://***@y");
     CHECK(redact_url("redis://u:p/w@host/0") == "redis://u:***@host/0");
+    // A '#' or '?' in a password written without percent-encoding (found by fuzz_redis_url): the
+    // parser takes all of it up to the last '@', so the redaction must hide all of it too.
+    CHECK(redact_url("redis://:pa#ss@host:6379") == "redis://:***@host:6379");
+    CHECK(redact_url("redis://user:pa?ss@host/0") == "redis://user:***@host/0");
+    CHECK(redact_url("redis://user:pa#ss?x@host/0#f") == "redis://user:***@host/0#***");
+    for (const std::string url : {"redis://:pa#ss@host:6379", "redis://user:pa?ss@host/0", "redis://p#w@host"}) {
+        std::string error, reparse_error;
+        const auto endpoint = parse_redis_url(url, error);
+        REQUIRE(endpoint);
+        const auto seen = parse_redis_url(redact_url(url), reparse_error);
+        REQUIRE(seen);
+        CHECK(seen->password == "***");
+        CHECK(seen->username == endpoint->username);
+        CHECK(seen->host == endpoint->host);
+    }
 }
 
 TEST_CASE("an empty *_file is an error, not an empty secret") {
