@@ -24,9 +24,10 @@ std::string redact_query(std::string_view query) {
 
 std::string redact_url(std::string_view url) {
     // A '?' or '#' before the URL's last '@' (and no '/' between) may belong to a password written
-    // without percent-encoding: parse_redis_url reads "redis://:pa#ss@host" as the password "pa#ss".
-    // Cutting the tail off at that '#' first would print "pa". So the userinfo then runs to that '@',
-    // whatever a strict reader would call it (hiding a host in a query like "?to=a@b" is the lesser harm).
+    // without percent-encoding: "redis://:pa#ss@host". parse_redis_url refuses such a url, and its
+    // error quotes it through here; cutting the tail off at that '#' first would print "pa". So the
+    // userinfo then runs to that '@', whatever a strict reader would call it (hiding a host in a query
+    // like "?to=a@b" is the lesser harm).
     if (const auto scheme = url.find("://"); scheme != std::string_view::npos) {
         const std::size_t authority_start = scheme + 3;
         const auto last_at = url.rfind('@');
@@ -36,8 +37,7 @@ std::string redact_url(std::string_view url) {
             const std::string_view userinfo = url.substr(authority_start, last_at - authority_start);
             const auto colon = userinfo.find(':');
             std::string out(url.substr(0, authority_start));
-            if (colon != std::string_view::npos && userinfo.substr(0, colon).find_first_of("?#") == std::string_view::npos)
-                out.append(userinfo.substr(0, colon + 1));
+            if (colon != std::string_view::npos) out.append(userinfo.substr(0, colon + 1));  // the user, as parsed
             // What follows the '@' (host, path, query, fragment) is redacted as a URL without userinfo.
             const std::string rest = redact_url(std::string(url.substr(0, authority_start)) + std::string(url.substr(last_at + 1)));
             return out + "***@" + rest.substr(authority_start);

@@ -38,6 +38,13 @@ std::optional<RedisEndpoint> parse_redis_url(const std::string& url, std::string
         error = "redis url must start with redis:// (TLS rediss:// is not supported)";
         return std::nullopt;
     }
+    // A redis url has no query or fragment. A raw '?' or '#' (in a password, say) would be read one
+    // way here and another by anything that follows RFC 3986 (log redaction, an operator's eye).
+    if (url.find_first_of("?#") != std::string::npos) {
+        error = "redis url must not contain '?' or '#': percent-encode them in a password (%3F, %23) or use "
+                "[redis] password_file";
+        return std::nullopt;
+    }
     RedisEndpoint ep;
     std::string_view rest(url);
     rest.remove_prefix(scheme.size());
