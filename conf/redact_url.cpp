@@ -20,6 +20,19 @@ std::string redact_query(std::string_view query) {
     return out;
 }
 
+// What follows the path: "?a=1&b=2#frag" -> "?a=***&b=***#***"; "" stays "".
+std::string redact_tail(std::string_view tail) {
+    std::string out;
+    if (tail.empty()) return out;
+    const auto hash = tail.find('#');
+    if (tail.front() == '?') {
+        out.push_back('?');
+        out.append(redact_query(tail.substr(1, hash == std::string_view::npos ? std::string_view::npos : hash - 1)));
+    }
+    if (hash != std::string_view::npos) out.append("#***");
+    return out;
+}
+
 }  // namespace
 
 std::string redact_url(std::string_view url) {
@@ -38,9 +51,12 @@ std::string redact_url(std::string_view url) {
             const auto colon = userinfo.find(':');
             std::string out(url.substr(0, authority_start));
             if (colon != std::string_view::npos) out.append(userinfo.substr(0, colon + 1));  // the user, as parsed
-            // What follows the '@' (host, path, query, fragment) is redacted as a URL without userinfo.
-            const std::string rest = redact_url(std::string(url.substr(0, authority_start)) + std::string(url.substr(last_at + 1)));
-            return out + "***@" + rest.substr(authority_start);
+            // After the '@' (no other '@' there): host and path as they are, then query and fragment redacted.
+            const std::string_view after = url.substr(last_at + 1);
+            const auto cut = after.find_first_of("?#");
+            out.append("***@").append(after.substr(0, cut));
+            if (cut != std::string_view::npos) out.append(redact_tail(after.substr(cut)));
+            return out;
         }
     }
     const auto tail_start = url.find_first_of("?#");
@@ -73,14 +89,7 @@ std::string redact_url(std::string_view url) {
         out.append("***").append(head.substr(at));
     }
 
-    if (!tail.empty()) {
-        const auto hash = tail.find('#');
-        if (tail.front() == '?') {
-            out.push_back('?');
-            out.append(redact_query(tail.substr(1, hash == std::string_view::npos ? std::string_view::npos : hash - 1)));
-        }
-        if (hash != std::string_view::npos) out.append("#***");
-    }
+    out.append(redact_tail(tail));
     return out;
 }
 
