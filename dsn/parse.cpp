@@ -97,7 +97,9 @@ void enrich(std::vector<Finding>& primary, const std::vector<Finding>& extra) {
     for (auto& f : primary) {
         for (const auto& e : extra) {
             if (e.recipient != f.recipient && extra.size() != 1) continue;
-            if (f.diagnostic.empty()) f.diagnostic = e.diagnostic;
+            // The machine part may keep only the first line of a multi-line reply (Sendmail) that
+            // the human text quotes whole.
+            if (f.diagnostic.empty() || smtp::continues_reply(f.diagnostic, e.diagnostic)) f.diagnostic = e.diagnostic;
             if (f.status.empty() || is_more_specific(e.status, f.status)) f.status = e.status;
             if (f.diagnostic_type.empty()) f.diagnostic_type = e.diagnostic_type;
             if (f.reply_code.empty()) f.reply_code = e.reply_code;

@@ -139,4 +139,11 @@ std::string clean_diagnostic(std::string_view value) {
     return out;
 }
 
+bool continues_reply(std::string_view first_line, std::string_view whole) {
+    // A bare "550" or "550 5.7.1" says nothing of which reply it began.
+    constexpr std::size_t kShortestLine = 12;
+    return first_line.size() >= kShortestLine && whole.size() > first_line.size() + 1 &&
+           whole[first_line.size()] == ' ' && text::istarts_with(whole, first_line);
+}
+
 }  // namespace dsn::smtp

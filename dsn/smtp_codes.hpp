@@ -23,6 +23,11 @@ bool is_status(std::string_view s);
 // Diagnostic-Code, giving one readable line.
 std::string clean_diagnostic(std::string_view value);
 
+// True when `whole` (a cleaned diagnostic) is `first_line` (another, cleaned) with more words after it:
+// the same multi-line reply, of which a report kept only the first line. Sendmail's Diagnostic-Code
+// and "(reason: ...)" do that, and Gmail's and Microsoft's replies say what they mean on later lines.
+bool continues_reply(std::string_view first_line, std::string_view whole);
+
 // Status class digit ('2', '4', '5') or 0.
 inline char status_class(std::string_view status) { return status.empty() ? 0 : status[0]; }
 

@@ -13,43 +13,85 @@ namespace {
 constexpr std::string_view kFatalBanner = "----- the following addresses had permanent fatal errors -----";
 constexpr std::string_view kTranscriptBanner = "----- transcript of session follows -----";
 
-// The last ">>> COMMAND" before a "<<< 5xx" / "<<< 4xx" reply, and that reply. A transcript
-// without any "<<<" reply (local delivery: "mail.local: unknown user") is itself the diagnostic.
-void read_transcript(std::string_view transcript, Finding& f) {
+// "<<< 550-5.7.1 ..." goes on on the next "<<< " line; "<<< 550 5.7.1 ..." ends the reply.
+bool reply_goes_on(std::string_view reply) {
+    return reply.size() >= 4 && text::is_digit(reply[0]) && text::is_digit(reply[1]) && text::is_digit(reply[2]) &&
+           reply[3] == '-';
+}
+
+// The remote server's 4xx/5xx replies in a transcript, each with its lines joined, and the last
+// ">>> COMMAND" before it.
+struct TranscriptReply {
+    std::string text;
+    std::string command;
+};
+
+struct Transcript {
+    std::vector<TranscriptReply> replies;
     std::string last_command;
-    std::string local_lines;
-    bool saw_reply = false;
-    for (auto line : text::split_lines(transcript)) {
+    std::string remote_mta;
+    std::string local_lines;  // text that is neither dialogue nor banner (a local delivery agent's words)
+};
+
+Transcript read_transcript(std::string_view text_block) {
+    Transcript t;
+    std::string joining;  // a multi-line reply not yet ended
+    for (auto line : text::split_lines(text_block)) {
         line = text::trim(line);
         if (line.empty() || text::istarts_with(line, "-----")) continue;
+        if (text::istarts_with(line, "<<< ")) {
+            std::string_view reply = line.substr(4);
+            if (joining.empty() && !(reply.size() > 1 && (reply[0] == '4' || reply[0] == '5'))) continue;
+            if (!joining.empty()) joining.push_back(' ');
+            joining.append(reply);
+            if (!reply_goes_on(reply)) {
+                t.replies.push_back({smtp::clean_diagnostic(joining), t.last_command});
+                joining.clear();
+            }
+            continue;
+        }
+        if (!joining.empty()) {  // a reply cut short: keep what came
+            t.replies.push_back({smtp::clean_diagnostic(joining), t.last_command});
+            joining.clear();
+        }
         if (text::istarts_with(line, ">>> ")) {
             std::string_view cmd = line.substr(4);
             cmd = cmd.substr(0, cmd.find_first_of(" :"));
-            last_command = std::string(cmd);
-            for (auto& c : last_command) c = (c >= 'a' && c <= 'z') ? static_cast<char>(c - 32) : c;
-        } else if (text::istarts_with(line, "<<< ")) {
-            if (line.size() > 5 && (line[4] == '4' || line[4] == '5')) {
-                saw_reply = true;
-                if (f.diagnostic.empty()) f.diagnostic = std::string(line.substr(4));
-                if (f.smtp_command.empty()) f.smtp_command = last_command;
-            }
+            t.last_command = std::string(cmd);
+            for (auto& c : t.last_command) c = (c >= 'a' && c <= 'z') ? static_cast<char>(c - 32) : c;
         } else if (text::istarts_with(line, "... while talking to ")) {
-            if (f.remote_mta.empty()) {
+            if (t.remote_mta.empty()) {
                 std::string_view host = line.substr(21);
                 host = host.substr(0, host.find_first_of(" \t"));
                 while (!host.empty() && (host.back() == ':' || host.back() == '.')) host.remove_suffix(1);
-                f.remote_mta = text::to_lower(host);
+                t.remote_mta = text::to_lower(host);
             }
         } else if (text::istarts_with(line, "reporting-mta:") || text::istarts_with(line, "final-recipient:")) {
             break;  // RFC 3464 fields written after the transcript (no MIME boundary)
         } else {
-            if (!local_lines.empty()) local_lines.push_back(' ');
-            local_lines.append(line);
+            if (!t.local_lines.empty()) t.local_lines.push_back(' ');
+            t.local_lines.append(line);
         }
     }
-    if (!saw_reply && last_command.empty() && f.diagnostic.empty() && !local_lines.empty()) {
+    if (!joining.empty()) t.replies.push_back({smtp::clean_diagnostic(joining), t.last_command});
+    return t;
+}
+
+// The transcript's first reply is the diagnostic when the address list gave none. When the list's
+// "(reason: ...)" is only the first line of a multi-line reply, the transcript has the whole of it.
+// A transcript without any "<<<" reply (local delivery: "mail.local: unknown user") is itself the
+// diagnostic.
+void apply_transcript(const Transcript& t, Finding& f) {
+    if (!t.replies.empty()) {
+        if (f.diagnostic.empty()) f.diagnostic = t.replies.front().text;
+        for (const auto& reply : t.replies)
+            if (smtp::continues_reply(f.diagnostic, reply.text)) f.diagnostic = reply.text;
+        if (f.smtp_command.empty()) f.smtp_command = t.replies.front().command;
+    }
+    if (f.remote_mta.empty()) f.remote_mta = t.remote_mta;
+    if (t.replies.empty() && t.last_command.empty() && f.diagnostic.empty() && !t.local_lines.empty()) {
         // No SMTP dialogue at all: a local delivery agent reported the failure.
-        f.diagnostic = smtp::clean_diagnostic(local_lines);
+        f.diagnostic = smtp::clean_diagnostic(t.local_lines);
         f.diagnostic_type = "local";
     }
 }
@@ -107,8 +149,9 @@ std::vector<Finding> sendmail_decode(const Message& message) {
         findings.push_back(std::move(f));
         last_was_address = true;
     }
+    const Transcript dialogue = read_transcript(transcript);
     for (auto& f : findings) {
-        read_transcript(transcript, f);
+        apply_transcript(dialogue, f);
         complete_from_diagnostic(f);
     }
     return findings;

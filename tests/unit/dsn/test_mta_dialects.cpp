@@ -163,6 +163,42 @@ TEST_CASE("V5 sendmail: summaries take the dialogue of their host section", "[di
     CHECK(sam.type == dsn::BounceType::soft);
 }
 
+TEST_CASE("Sendmail: a multi-line reply cut to its first line is read whole from the transcript", "[dialect][sendmail]") {
+    // Sendmail's Diagnostic-Code and "(reason: ...)" keep only "550-5.7.1 ... this message is"; the
+    // words that say spam are on the transcript's later "<<< 550-5.7.1" lines.
+    auto report = parse_fixture("sendmail-multiline.eml");
+    REQUIRE(report.events.size() == 2);
+    const auto& reader = event_for(report, "reader@gmail.example");
+    CHECK(reader.reason == "spamdetected");
+    CHECK(reader.diagnostic.find("likely unsolicited mail") != std::string::npos);
+    CHECK(reader.diagnostic.find("UnsolicitedMessageError") != std::string::npos);
+    CHECK(reader.diagnostic.find("550-") == std::string::npos);  // one readable line
+    // The other recipient's one-line reply is not extended by the first one's.
+    const auto& nobody = event_for(report, "nobody@example.net");
+    CHECK(nobody.reason == "userunknown");
+    CHECK(nobody.type == dsn::BounceType::hard);
+    CHECK(nobody.diagnostic == "550 5.1.1 <nobody@example.net>... User unknown");
+}
+
+TEST_CASE("Sendmail: without a report part the address list's reason is completed the same way", "[dialect][sendmail]") {
+    std::ifstream in(std::string(BOUNCE_FIXTURES_DIR) + "/dialects/sendmail-multiline.eml", std::ios::binary);
+    std::stringstream buffer;
+    buffer << in.rdbuf();
+    std::string mail = buffer.str();
+    // Keep the headers and the human-readable part only: a plain-text Sendmail notice.
+    const std::string boundary = "--6B7EK10U006211.1796653201/mx.example.com";
+    const auto first = mail.find(boundary);
+    const auto second = mail.find(boundary, first + boundary.size());
+    REQUIRE(second != std::string::npos);
+    std::string headers = mail.substr(0, mail.find("MIME-Version:"));
+    std::string plain = headers + "Subject: Returned mail: see transcript for details\n\n" +
+                        mail.substr(first + boundary.size(), second - first - boundary.size());
+    auto report = dsn::parse(plain);
+    REQUIRE(report.events.size() == 2);
+    CHECK(event_for(report, "reader@gmail.example").reason == "spamdetected");
+    CHECK(event_for(report, "nobody@example.net").reason == "userunknown");
+}
+
 TEST_CASE("stage: nothing refused at MAIL FROM is about the recipient's mailbox", "[dialect][exim]") {
     // An Exim notice whose remote refused the sender with an addressing code.
     std::string mail =
