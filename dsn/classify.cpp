@@ -132,9 +132,26 @@ std::string comparable_text(std::string_view diagnostic) {
     return out;
 }
 
+// Where the pair's first words stand with its second ones close after them in `text` (lower case);
+// npos when nowhere.
+std::size_t pair_at(std::string_view text, const ReasonPair& pair) {
+    const std::string_view first = pair.first(), then_words = pair.then();
+    for (std::size_t at = text.find(first); at != std::string_view::npos; at = text.find(first, at + 1)) {
+        const std::size_t from = at + first.size();
+        const std::size_t then = text.substr(from, kPairGap + then_words.size()).find(then_words);
+        if (then != std::string_view::npos) return at;
+    }
+    return std::string_view::npos;
+}
+
 ReasonSet phrase_hits(std::string_view diagnostic) {
     if (diagnostic.empty()) return {};
-    return ReasonSet(phrase_index().scan(comparable_text(diagnostic)).groups);
+    std::string comparable = comparable_text(diagnostic);
+    ReasonSet hits(phrase_index().scan(comparable).groups);
+    for (auto& c : comparable) c = text::lower(c);
+    for (const auto& pair : reason_pairs())
+        if (pair_at(comparable, pair) != std::string_view::npos) hits.set(reason_index(pair.reason));
+    return hits;
 }
 
 // The SMTP stage the report names, else the one its wording names (one stage only: a transcript
@@ -159,7 +176,7 @@ struct Context {
 // after DATA come from a content filter that dislikes the message, not from a missing mailbox.
 bool is_userunknown(const Context& c) {
     // Refused at MAIL FROM, before any recipient was named: whatever does not exist is the sender's.
-    if (c.command_is("MAIL")) return false;
+    if (c.command_is("MAIL") || says_sender_check_failed(c.evidence.diagnostic)) return false;
     if (c.status_reason == "userunknown") {
         for (std::string_view other : {"norelaying", "blocked", "mailboxfull", "hasmoved", "rejected", "notaccept"})
             if (c.text_says(other)) return false;
@@ -177,7 +194,7 @@ bool is_filtered(const Context& c) {
 
 // A DNS failure is a network problem, not a proof that the domain does not exist.
 bool is_hostunknown(const Context& c) {
-    if (c.command_is("MAIL")) return false;  // the sender's domain, not the recipient's
+    if (c.command_is("MAIL") || says_sender_check_failed(c.evidence.diagnostic)) return false;  // the sender's domain
     if (c.status_reason == "hostunknown") return !c.text_says("networkerror");
     return c.text_says("hostunknown") && !c.text_says("networkerror");
 }
@@ -186,7 +203,7 @@ bool is_hostunknown(const Context& c) {
 // when the status code itself is vague. At MAIL FROM a generic refusal ("Access denied") is
 // about the sender too.
 bool is_rejected(const Context& c) {
-    if (c.status_reason == "rejected") return true;
+    if (c.status_reason == "rejected" || says_sender_check_failed(c.evidence.diagnostic)) return true;
     if (c.command_is("MAIL")) {
         if (c.text_says("rejected")) return true;
         for (auto refusal : mail_stage_refusals())
@@ -262,6 +279,12 @@ std::string_view reason_from_status_subject(std::string_view status) {
     return {};
 }
 
+bool says_sender_check_failed(std::string_view diagnostic) {
+    for (auto failure : sender_check_failures())
+        if (text::icontains(diagnostic, failure)) return true;
+    return false;
+}
+
 bool is_known_reason(std::string_view reason) { return reason_index(reason) < all_reasons().size(); }
 
 BounceType type_for(std::string_view reason, std::string_view status, std::string_view reply_code) {
@@ -289,6 +312,10 @@ std::vector<std::string_view> matching_phrases(std::string_view text, std::strin
     const std::string comparable = comparable_text(text);
     for (const auto& entry : reason_phrases())
         if (entry.reason == reason && text::icontains(comparable, entry.phrase)) found.push_back(entry.phrase);
+    std::string lowered = comparable;
+    for (auto& c : lowered) c = text::lower(c);
+    for (const auto& pair : reason_pairs())
+        if (pair.reason == reason && pair_at(lowered, pair) != std::string_view::npos) found.push_back(pair.words);
     return found;
 }
 

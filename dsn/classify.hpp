@@ -62,4 +62,9 @@ BounceType type_for(std::string_view reason, std::string_view status, std::strin
 // True when `reason` is one of the Sisimai v5.1 reasons.
 bool is_known_reason(std::string_view reason);
 
+// True when a reply says the receiver checked our own envelope sender and it failed (Exim's
+// "Sender verify failed", Postfix's "Sender address rejected"): what such a reply calls unknown or
+// unrouteable is the sender, so it must not mark the recipient dead.
+bool says_sender_check_failed(std::string_view diagnostic);
+
 }  // namespace dsn::classify

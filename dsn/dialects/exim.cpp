@@ -7,6 +7,7 @@
 // Some builds append an RFC 3464 part, which the generic decoder reads; this file then fills in
 // the command and the reply.
 #include "dsn/address.hpp"
+#include "dsn/classify.hpp"
 #include "dsn/dialects/common.hpp"
 #include "dsn/dialects/dialects.hpp"
 #include "dsn/smtp_codes.hpp"
@@ -153,7 +154,11 @@ Finding read_block(const Block& block, std::size_t index, const std::vector<std:
     }
     f.diagnostic = smtp::clean_diagnostic(reply);
     complete_from_diagnostic(f);
+    // A remote Exim's sender callout quotes Exim's own words ("Unrouteable address") about our
+    // sender; the generic rules call that one.
+    const bool about_sender = classify::says_sender_check_failed(f.diagnostic);
     for (const auto& m : kEximMessages) {
+        if (about_sender) break;
         if (text::icontains(f.diagnostic, m.phrase) || text::icontains(head, m.phrase)) {
             f.reason = std::string(m.reason);
             break;
