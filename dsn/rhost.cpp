@@ -18,7 +18,7 @@ namespace {
 
 constexpr const Provider* kProviders[] = {
     &google, &microsoft, &yahoo, &apple, &cox, &spectrum, &godaddy,
-    &franceptt, &tencent, &kddi, &nttdocomo, &iua, &mimecast, &zoho, &messagelabs,
+    &franceptt, &tencent, &kddi, &nttdocomo, &iua, &mimecast, &zoho, &messagelabs, &cloudflare,
 };
 
 std::string_view domain_of(std::string_view recipient) {

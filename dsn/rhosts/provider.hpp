@@ -67,5 +67,6 @@ extern const Provider iua;
 extern const Provider mimecast;
 extern const Provider zoho;
 extern const Provider messagelabs;
+extern const Provider cloudflare;
 
 }  // namespace dsn::rhost

@@ -93,3 +93,13 @@ TEST_CASE("a three-digit status detail is Exchange's own code, whoever relayed t
     CHECK(reason("550 5.1.351 Remote server returned unknown recipient or mailbox unavailable", "5.1.351", "") ==
           "userunknown");
 }
+
+TEST_CASE("Cloudflare Email Routing: its block-list refusal and its forwarding failure", "[rhost][cloudflare]") {
+    const char* host = "route1.mx.cloudflare.net";
+    CHECK(reason("554 <192.0.2.1> found on one or more DNSBLs (abusixip). Refer to "
+                 "https://developers.cloudflare.com/email-routing/postmaster/",
+                 "5.7.1", host) == "blocked");
+    // The destination Cloudflare forwards to failed: nothing is known about the address itself.
+    CHECK(reason("451 Upstream error", "4.0.0", host) == "systemerror");
+    CHECK(reason("550 5.1.1 Unknown user", "5.1.1", host).empty());
+}
