@@ -129,6 +129,9 @@ std::string comparable_text(std::string_view diagnostic) {
         }
         out.push_back(c);
     }
+    // A row that ends in a space ("transaction failed ") wants the word to end there, which it
+    // also does at the end of the text.
+    if (!out.empty() && out.back() != ' ') out.push_back(' ');
     return out;
 }
 

@@ -383,7 +383,9 @@ constexpr ReasonPhrase kPhrases[] = {
     {"systemfull", "system storage"},
     {"systemfull", "mail system full"},
     {"systemerror", "system error"},
-    {"systemerror", "transaction failed"},
+    // Not "Transaction failed:", which is how Amazon SES prefixes the real reason it quotes
+    // ("Transaction failed: Duplicate header 'DKIM-Signature'").
+    {"systemerror", "transaction failed "},
     {"systemerror", "internal error"},
     {"systemerror", "server error"},
     {"systemerror", "temporary failure"},
