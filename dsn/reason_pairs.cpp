@@ -9,6 +9,15 @@ namespace dsn::classify {
 namespace {
 
 constexpr ReasonPair kPairs[] = {
+    {"mailboxfull", "mailbox * full"},
+    {"mailboxfull", "mailbox * quota"},
+    {"mailboxfull", "maildir * quota"},
+    {"mailboxfull", "account is * quota"},
+    {"mailboxfull", "over * quota"},
+    {"mailboxfull", "quota * exceeded"},
+    {"mailboxfull", "disk * quota"},
+    {"mailboxfull", "enough * space"},
+    {"expired", "could not be delivered for * days"},
     {"userunknown", "mailbox * does not exist"},
     {"userunknown", "user * does not exist"},
     {"userunknown", "user * was not found"},
@@ -16,6 +25,10 @@ constexpr ReasonPair kPairs[] = {
     {"userunknown", "rcpt *t exist here"},
     {"userunknown", "recipient * was not found in"},
     {"userunknown", "this user doesn't have a * account"},
+    {"blocked", "access from ip address * blocked"},
+    {"blocked", "messages from * temporarily deferred due to user complaints"},  // Yahoo
+    {"blocked", "server ip * listed as abusive"},
+    {"blocked", "your access ip * has been rejected"},
     {"spamdetected", "spam * exceeded"},  // "Spam score (7.2) exceeded threshold"
     {"spamdetected", "rule imposed as * is blacklisted on"},  // MailMarshal
 };
