@@ -29,7 +29,11 @@ constexpr ReasonPair kPairs[] = {
     {"blocked", "messages from * temporarily deferred due to user complaints"},  // Yahoo
     {"blocked", "server ip * listed as abusive"},
     {"blocked", "your access ip * has been rejected"},
-    {"spamdetected", "spam * exceeded"},  // "Spam score (7.2) exceeded threshold"
+    {"spamdetected", "spam * exceeded"},
+    {"spamdetected", "mail score * over"},
+    {"spamdetected", "rejected due to spam * classification"},
+    {"spamdetected", "rejected due to spam * content"},
+    {"systemerror", "unable to connect * daemon"},  // "Spam score (7.2) exceeded threshold"
     {"spamdetected", "rule imposed as * is blacklisted on"},  // MailMarshal
 };
 

@@ -800,7 +800,7 @@ constexpr ReasonPhrase kPhrases[] = {
     {"userunknown", "the following recipients was undeliverable"},
     {"userunknown", "email name is not found"},
     {"userunknown", "there is no one at this address"},
-    {"userunknown", "this address no longer accepts mail"},
+    {"suspend", "this address no longer accepts mail"},
     {"userunknown", "this email address is wrong or no longer valid"},
     {"userunknown", "this spectator does not exist"},
     {"userunknown", "user missing home directory"},
@@ -836,7 +836,7 @@ constexpr ReasonPhrase kPhrases[] = {
     {"rejected", "fully qualified email address required"},
     {"rejected", "is not a registered gateway user"},
     {"rejected", "mail from not owned by user"},
-    {"rejected", "email address is not verified"},
+    {"norelaying", "email address is not verified"},  // Amazon SES: our sender identity
     {"rejected", "batv: no tag"},
     {"rejected", "returned mail not accepted here"},
     {"rejected", "recursive cname records for"},
@@ -1032,6 +1032,27 @@ constexpr ReasonPhrase kPhrases[] = {
     {"expired", "could not be delivered for more than"},
     {"hostunknown", "unroutable address"},
     {"mailboxfull", "mailbox exceeds allowed size"},
+
+    {"spamdetected", "rejected - bulk email"},
+    {"spamdetected", "too many spam complaints"},
+    {"filtered", "message rejected due to user rules"},
+    {"filtered", "not found recipient account"},
+    {"filtered", "user refuses to receive this mail"},
+    {"suspend", "archived recipient"},
+    {"suspend", "has been suspended"},
+    {"suspend", "user is terminated"},
+    {"suspend", "email account that you tried to reach is inactive"},
+    {"suspend", "account has been temporarily suspended"},
+    {"suspend", "user or domain is disabled"},
+
+    {"securityerror", "authentification invalide"},
+    {"norelaying", "as a relay"},
+    {"norelaying", "is not permitted to relay through this server"},
+    {"norelaying", "not a gateway"},
+    {"norelaying", "not an open relay"},
+    {"norelaying", "specified domain is not allowed"},
+    {"norelaying", "not configured to relay mail"},
+    {"norelaying", "we don't handle mail for"},
 
     // --- classic plain-text notices (1990s-2000s MTAs) ---
     // qmail-remote: "Sorry, I couldn't find any host named x. (#5.1.2)", "Connected to x but
