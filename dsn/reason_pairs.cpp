@@ -33,7 +33,11 @@ constexpr ReasonPair kPairs[] = {
     {"spamdetected", "mail score * over"},
     {"spamdetected", "rejected due to spam * classification"},
     {"spamdetected", "rejected due to spam * content"},
-    {"systemerror", "unable to connect * daemon"},  // "Spam score (7.2) exceeded threshold"
+    {"systemerror", "unable to connect * daemon"},
+    {"speeding", "temporarily * rate limited"},
+    {"toomanyconn", "too many * session"},  // Sendmail daemon.c, Comcast
+    {"toomanyconn", "too many * recipients"},
+    {"toomanyconn", "connection * limit"},  // "Spam score (7.2) exceeded threshold"
     {"spamdetected", "rule imposed as * is blacklisted on"},  // MailMarshal
 };
 

@@ -1054,6 +1054,13 @@ constexpr ReasonPhrase kPhrases[] = {
     {"norelaying", "not configured to relay mail"},
     {"norelaying", "we don't handle mail for"},
 
+    {"mesgtoobig", "exceeded the maximum incoming message size"},
+    {"mesgtoobig", "line limit exceeded"},
+    {"mesgtoobig", "taille limite du message atteinte"},
+
+    {"notaccept", "mail receiving disabled"},
+    {"notaccept", "no route for current request"},
+
     // --- classic plain-text notices (1990s-2000s MTAs) ---
     // qmail-remote: "Sorry, I couldn't find any host named x. (#5.1.2)", "Connected to x but
     // sender was rejected."; Sendmail: "User not local; please try <x>" (RFC 5321 551),
