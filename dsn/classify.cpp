@@ -375,11 +375,12 @@ std::string decide_reason(const Evidence& e, Verdict* why) {
     // generic meaning the first pass already found unconvincing.
     if (std::string_view by_text = second_pass_reason(c); !by_text.empty())
         return decided("the wording (system, network, policy and content reasons)", by_text);
-    // RFC 7504: 521 (host) and 556 (domain) do not accept mail; RFC 5248 names 525 "user account
-    // disabled"; 523, 524 and 538 (RFC 4954 and friends) refuse for want of encryption or a
-    // strong enough authentication. Each code means one thing, whatever the status says.
+    // RFC 7504: 521 (host) and 556 (domain) do not accept mail; RFC 5248 pairs 525 with X.7.13
+    // "user account disabled"; RFC 4954's 538 wants encryption, and servers answer a failed
+    // STARTTLS with 523 or 524 (as real replies collected by Sisimai show). Each code means one
+    // thing, whatever the status says.
     if (std::string_view by_code = reason_from_reply_code(e.reply_code); !by_code.empty())
-        return decided("a reply code with one meaning (RFC 7504, RFC 5248)", by_code);
+        return decided("a reply code with one meaning (RFC 7504, 5248, 4954)", by_code);
     if (!c.status_reason.empty()) return decided("the status code", c.status_reason);
     if (!generic_reason.empty()) return decided("the generic status code, since no wording decided", generic_reason);
     if (e.action == "delayed") return decided("a delayed delivery that no evidence explains", "expired");
