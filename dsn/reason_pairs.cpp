@@ -34,6 +34,7 @@ constexpr ReasonPair kPairs[] = {
     {"spamdetected", "rejected due to spam * classification"},
     {"spamdetected", "rejected due to spam * content"},
     {"systemerror", "unable to connect * daemon"},
+    {"notcompliantrfc", "multiple * header"},  // "multiple From: headers", "multiple addresses in From: header"
     {"speeding", "temporarily * rate limited"},
     {"toomanyconn", "too many * session"},  // Sendmail daemon.c, Comcast
     {"toomanyconn", "too many * recipients"},

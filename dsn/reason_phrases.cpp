@@ -1061,6 +1061,11 @@ constexpr ReasonPhrase kPhrases[] = {
     {"notaccept", "mail receiving disabled"},
     {"notaccept", "no route for current request"},
 
+    {"authfailure", "doesn't meet the required authentication level"},
+    {"authfailure", "sender policy framework violation"},
+    {"authfailure", "address doesn't meet the authentication requirements"},
+    {"badreputation", "none/bad reputation"},
+
     // --- classic plain-text notices (1990s-2000s MTAs) ---
     // qmail-remote: "Sorry, I couldn't find any host named x. (#5.1.2)", "Connected to x but
     // sender was rejected."; Sendmail: "User not local; please try <x>" (RFC 5321 551),
