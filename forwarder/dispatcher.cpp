@@ -319,16 +319,10 @@ void Dispatcher::stop() {
     }
 }
 
-std::vector<std::pair<std::string, bool>> Dispatcher::config_problems() const {
-    std::vector<std::pair<std::string, bool>> out;
-    for (const auto& w : workers_) out.emplace_back(w->sink->name(), w->config_problem.load());
-    return out;
-}
-
-std::vector<Dispatcher::AttemptCounts> Dispatcher::attempt_counts() const {
-    std::vector<AttemptCounts> out;
+std::vector<Dispatcher::SinkAttempts> Dispatcher::sink_attempts() const {
+    std::vector<SinkAttempts> out;
     for (const auto& w : workers_) {
-        out.push_back({w->sink->name(), w->delivered_count.load(std::memory_order_relaxed),
+        out.push_back({w->sink->name(), w->config_problem.load(), w->delivered_count.load(std::memory_order_relaxed),
                        w->temporary_count.load(std::memory_order_relaxed), w->config_count.load(std::memory_order_relaxed),
                        w->refused_count.load(std::memory_order_relaxed)});
     }

@@ -60,20 +60,19 @@ public:
     void stop();
     // Wakes every worker now (called by the outbox after an enqueue).
     void wake();
-    // Per sink: whether its latest delivery attempt failed with a configuration problem (401, 403,
-    // 404, listmonk's webhooks off), which retries alone will not fix. Safe from any thread.
-    std::vector<std::pair<std::string, bool>> config_problems() const;
-
     // Per sink, what its delivery attempts in this process came to, by class: how an outage looks
-    // (a run of temporary failures), how a broken setup looks (config), and what listmonk refused.
-    struct AttemptCounts {
+    // (a run of temporary failures), how a broken setup looks (config), and what listmonk refused;
+    // and whether the latest attempt failed with a configuration problem (401, 403, 404, listmonk's
+    // webhooks off), which retries alone will not fix. Safe from any thread.
+    struct SinkAttempts {
         std::string sink;
+        bool config_problem = false;  // the latest attempt failed for a configuration reason
         std::uint64_t delivered = 0;  // events the sink took
         std::uint64_t temporary = 0;  // unreachable, timeout, 5xx, 429: retried with backoff
         std::uint64_t config = 0;     // credentials, URL, a feature switched off: retried slowly
         std::uint64_t refused = 0;    // the sink refused this event for good: dead letter
     };
-    std::vector<AttemptCounts> attempt_counts() const;
+    std::vector<SinkAttempts> sink_attempts() const;
 
 private:
     struct Worker;

@@ -42,13 +42,13 @@ void add_outbox_metrics(metrics::Registry& registry, Outbox& outbox) {
     });
 }
 
-metrics::FamilySnapshot attempts_family(const std::vector<Dispatcher::AttemptCounts>& counts) {
+metrics::FamilySnapshot attempts_family(const std::vector<Dispatcher::SinkAttempts>& sinks) {
     metrics::FamilySnapshot family{"bounce_sink_attempts_total",
                                    "Delivery attempts per sink in this process by result: delivered, temporary "
                                    "(unreachable, timeout, 5xx, 429; retried), config (credentials, URL, webhooks "
                                    "off; retried slowly), refused (dead letter).",
                                    metrics::Type::counter, {"sink", "result"}, {}, {}};
-    for (const auto& c : counts) {
+    for (const auto& c : sinks) {
         family.samples.push_back({{c.sink, "delivered"}, static_cast<double>(c.delivered)});
         family.samples.push_back({{c.sink, "temporary"}, static_cast<double>(c.temporary)});
         family.samples.push_back({{c.sink, "config"}, static_cast<double>(c.config)});
@@ -63,9 +63,9 @@ void add_sink_metrics(metrics::Registry& registry, const Dispatcher& dispatcher)
                                         "1 while a sink's latest delivery failed with a configuration problem "
                                         "(credentials, URL, listmonk's bounce webhooks off); retries will not fix it.",
                                         metrics::Type::gauge, {"sink"}, {}, {}};
-        for (const auto& [sink, failing] : dispatcher.config_problems())
-            problem.samples.push_back({{sink}, failing ? 1.0 : 0.0});
-        return std::vector<metrics::FamilySnapshot>{std::move(problem), attempts_family(dispatcher.attempt_counts())};
+        const auto sinks = dispatcher.sink_attempts();
+        for (const auto& s : sinks) problem.samples.push_back({{s.sink}, s.config_problem ? 1.0 : 0.0});
+        return std::vector<metrics::FamilySnapshot>{std::move(problem), attempts_family(sinks)};
     });
 }
 

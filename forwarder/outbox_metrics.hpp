@@ -18,8 +18,8 @@ void add_sink_metrics(metrics::Registry& registry, const Dispatcher& dispatcher)
 
 // The same families for given stats (what the collector renders; exposed for tests).
 std::vector<metrics::FamilySnapshot> outbox_families(const std::vector<SinkStats>& stats);
-// bounce_sink_attempts_total{sink,result} for Dispatcher::attempt_counts().
-metrics::FamilySnapshot attempts_family(const std::vector<Dispatcher::AttemptCounts>& counts);
+// bounce_sink_attempts_total{sink,result} for Dispatcher::sink_attempts().
+metrics::FamilySnapshot attempts_family(const std::vector<Dispatcher::SinkAttempts>& sinks);
 // bounce_outbox_held_reports{reason} for Outbox::held_counts().
 metrics::FamilySnapshot held_family(const std::map<std::string, std::size_t>& held);
 
