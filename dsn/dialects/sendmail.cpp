@@ -26,6 +26,10 @@ struct TranscriptReply {
     std::string command;
 };
 
+// A session transcript holds a reply or two per host; more than this many is no real one, and every
+// address the notice lists is compared with each kept reply.
+constexpr std::size_t kMaxTranscriptReplies = 64;
+
 struct Transcript {
     std::vector<TranscriptReply> replies;
     std::string last_command;
@@ -36,6 +40,12 @@ struct Transcript {
 Transcript read_transcript(std::string_view text_block) {
     Transcript t;
     std::string joining;  // a multi-line reply not yet ended
+    // Ends the reply being joined; false once enough replies are kept.
+    const auto keep_reply = [&t, &joining] {
+        t.replies.push_back({smtp::clean_diagnostic(joining), t.last_command});
+        joining.clear();
+        return t.replies.size() < kMaxTranscriptReplies;
+    };
     for (auto line : text::split_lines(text_block)) {
         line = text::trim(line);
         if (line.empty() || text::istarts_with(line, "-----")) continue;
@@ -44,16 +54,10 @@ Transcript read_transcript(std::string_view text_block) {
             if (joining.empty() && !(reply.size() > 1 && (reply[0] == '4' || reply[0] == '5'))) continue;
             if (!joining.empty()) joining.push_back(' ');
             joining.append(reply);
-            if (!reply_goes_on(reply)) {
-                t.replies.push_back({smtp::clean_diagnostic(joining), t.last_command});
-                joining.clear();
-            }
+            if (!reply_goes_on(reply) && !keep_reply()) break;
             continue;
         }
-        if (!joining.empty()) {  // a reply cut short: keep what came
-            t.replies.push_back({smtp::clean_diagnostic(joining), t.last_command});
-            joining.clear();
-        }
+        if (!joining.empty() && !keep_reply()) break;  // a reply cut short: keep what came
         if (text::istarts_with(line, ">>> ")) {
             std::string_view cmd = line.substr(4);
             cmd = cmd.substr(0, cmd.find_first_of(" :"));
@@ -73,7 +77,7 @@ Transcript read_transcript(std::string_view text_block) {
             t.local_lines.append(line);
         }
     }
-    if (!joining.empty()) t.replies.push_back({smtp::clean_diagnostic(joining), t.last_command});
+    if (!joining.empty()) keep_reply();
     return t;
 }
 
