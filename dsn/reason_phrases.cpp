@@ -341,7 +341,6 @@ constexpr ReasonPhrase kPhrases[] = {
     {"notcompliantrfc", "rfcmessagenoncompliant"},
     {"contenterror", "message header size"},
     {"contenterror", "duplicate header"},
-    {"contenterror", "header error"},
     {"contenterror", "illegal attachment"},
     {"contenterror", "improper use of 8-bit"},
     {"contenterror", "content type"},
@@ -498,7 +497,6 @@ constexpr ReasonPhrase kPhrases[] = {
     {"userunknown", "requested action not taken: mailbox unavailable"},
     // Mail.ru (help.mail.ru/postmaster): "550 Message was not accepted -- invalid mailbox. Local
     // mailbox x is unavailable: user not found"; Yandex (yandex.com/support/mail): "No such user!".
-    {"userunknown", "invalid mailbox"},
     {"userunknown", "user not exist"},
     // Zoho (zoho.com/mail/help "SMTP error codes"): "550 5.1.1 User does not exist - <x>".
     {"userunknown", "no such user - "},
