@@ -180,6 +180,8 @@ struct Context {
 bool is_userunknown(const Context& c) {
     // Refused at MAIL FROM, before any recipient was named: whatever does not exist is the sender's.
     if (c.command_is("MAIL") || says_sender_check_failed(c.evidence.diagnostic)) return false;
+    // X.1.7 / X.1.8 name the sender's address as the bad one ("553 5.1.8 Sender address invalid").
+    if (c.status_reason == "rejected") return false;
     if (c.status_reason == "userunknown") {
         for (std::string_view other : {"norelaying", "blocked", "mailboxfull", "hasmoved", "rejected", "notaccept"})
             if (c.text_says(other)) return false;
