@@ -817,7 +817,7 @@ constexpr ReasonPhrase kPhrases[] = {
     {"mailboxfull", "would be over the allowed quota"},
     {"hostunknown", "domain is not reachable"},
     {"hostunknown", "domain must exist"},
-    {"hostunknown", "host unreachable"},
+    {"networkerror", "host unreachable"},  // a route or a link, not proof the domain is gone (a hard reason)
     {"hostunknown", "mail domain mentioned in email address is unknown"},
     {"hostunknown", "name or service not known"},
     {"rejected", "administrative prohibition"},
