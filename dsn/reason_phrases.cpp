@@ -816,7 +816,7 @@ constexpr ReasonPhrase kPhrases[] = {
     {"mailboxfull", "too many messages on the server"},
     {"mailboxfull", "would be over the allowed quota"},
     {"hostunknown", "domain is not reachable"},
-    {"hostunknown", "domain must exist"},
+    {"hostunknown", "recipient domain must exist"},  // not qmail's "envelope sender domain must exist"
     {"networkerror", "host unreachable"},  // a route or a link, not proof the domain is gone (a hard reason)
     {"hostunknown", "mail domain mentioned in email address is unknown"},
     {"hostunknown", "name or service not known"},
