@@ -106,7 +106,7 @@ bool folds_to_space(char c) {
 // "rbl-news@..." must not read as a block-list or SPF verdict), brackets, quotes and line breaks
 // turned into spaces and each run of spaces folded to one, so that "mailbox <a@b> is  full",
 // "Mailbox is\n full" and "mailbox is full" read alike, and a typographic apostrophe (U+2019, as
-// in Gmail's "doesn’t") reads as "'".
+// in Gmail's "doesn’t") reads as "'". Lower case, like the rows.
 std::string comparable_text(std::string_view diagnostic) {
     std::string blanked(diagnostic);
     for (std::size_t at = blanked.find('@'); at != std::string::npos; at = blanked.find('@', at + 1)) {
@@ -127,7 +127,7 @@ std::string comparable_text(std::string_view diagnostic) {
             if (!out.empty() && out.back() != ' ') out.push_back(' ');
             continue;
         }
-        out.push_back(c);
+        out.push_back(text::lower(c));
     }
     // A row that ends in a space ("transaction failed ") wants the word to end there, which it
     // also does at the end of the text.
@@ -149,9 +149,8 @@ std::size_t pair_at(std::string_view text, const ReasonPair& pair) {
 
 ReasonSet phrase_hits(std::string_view diagnostic) {
     if (diagnostic.empty()) return {};
-    std::string comparable = comparable_text(diagnostic);
+    const std::string comparable = comparable_text(diagnostic);
     ReasonSet hits(phrase_index().scan(comparable).groups);
-    for (auto& c : comparable) c = text::lower(c);
     for (const auto& pair : reason_pairs())
         if (pair_at(comparable, pair) != std::string_view::npos) hits.set(reason_index(pair.reason));
     return hits;
@@ -171,6 +170,8 @@ struct Context {
     std::string_view status_reason;
     ReasonSet hits;
     std::string_view stage = stage_of(evidence, hits);
+    // Our own sender failed the receiver's check: asked by three rules, read once.
+    bool sender_check_failed = says_sender_check_failed(evidence.diagnostic);
     bool text_says(std::string_view reason) const { return hits.test(reason_index(reason)); }
     bool command_is(std::string_view command) const { return text::iequals(stage, command); }
 };
@@ -179,7 +180,7 @@ struct Context {
 // after DATA come from a content filter that dislikes the message, not from a missing mailbox.
 bool is_userunknown(const Context& c) {
     // Refused at MAIL FROM, before any recipient was named: whatever does not exist is the sender's.
-    if (c.command_is("MAIL") || says_sender_check_failed(c.evidence.diagnostic)) return false;
+    if (c.command_is("MAIL") || c.sender_check_failed) return false;
     // X.1.7 / X.1.8 name the sender's address as the bad one ("553 5.1.8 Sender address invalid").
     if (c.status_reason == "rejected") return false;
     if (c.status_reason == "userunknown") {
@@ -199,7 +200,7 @@ bool is_filtered(const Context& c) {
 
 // A DNS failure is a network problem, not a proof that the domain does not exist.
 bool is_hostunknown(const Context& c) {
-    if (c.command_is("MAIL") || says_sender_check_failed(c.evidence.diagnostic)) return false;  // the sender's domain
+    if (c.command_is("MAIL") || c.sender_check_failed) return false;  // the sender's domain
     if (c.status_reason == "hostunknown") return !c.text_says("networkerror");
     return c.text_says("hostunknown") && !c.text_says("networkerror");
 }
@@ -208,7 +209,7 @@ bool is_hostunknown(const Context& c) {
 // when the status code itself is vague. At MAIL FROM a generic refusal ("Access denied") is
 // about the sender too.
 bool is_rejected(const Context& c) {
-    if (c.status_reason == "rejected" || says_sender_check_failed(c.evidence.diagnostic)) return true;
+    if (c.status_reason == "rejected" || c.sender_check_failed) return true;
     if (c.command_is("MAIL")) {
         if (c.text_says("rejected")) return true;
         for (auto refusal : mail_stage_refusals())
@@ -324,10 +325,8 @@ std::vector<std::string_view> matching_phrases(std::string_view text, std::strin
     const std::string comparable = comparable_text(text);
     for (const auto& entry : reason_phrases())
         if (entry.reason == reason && text::icontains(comparable, entry.phrase)) found.push_back(entry.phrase);
-    std::string lowered = comparable;
-    for (auto& c : lowered) c = text::lower(c);
     for (const auto& pair : reason_pairs())
-        if (pair.reason == reason && pair_at(lowered, pair) != std::string_view::npos) found.push_back(pair.words);
+        if (pair.reason == reason && pair_at(comparable, pair) != std::string_view::npos) found.push_back(pair.words);
     return found;
 }
 
